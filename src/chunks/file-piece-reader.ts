@@ -1,0 +1,41 @@
+import type { Manifest } from './manifest.ts';
+import { pieceSpans, type PieceGeometry } from './piece-layout.ts';
+import { StorageError, type PieceIndex } from './piece-store.ts';
+
+/**
+ * Reads one piece straight from the dropped files (manifest order), one
+ * slice per file the piece touches, so only the piece itself is in memory.
+ * A file that was moved or changed on disk since it was dropped makes the
+ * browser refuse the read: that is StorageError('unavailable').
+ */
+export async function readPieceFromFiles(files: readonly Blob[], m: Manifest, index: PieceIndex): Promise<Uint8Array> {
+  return readPiece(files, m, index);
+}
+
+/** Same as readPieceFromFiles for any geometry; the hashing worker has no manifest yet. */
+export async function readPiece(files: readonly Blob[], g: PieceGeometry, index: PieceIndex): Promise<Uint8Array> {
+  if (files.length !== g.files.length) {
+    throw new StorageError('corrupt', `${files.length} files given, the layout has ${g.files.length}`);
+  }
+  const spans = pieceSpans(g, index);
+  let expected = 0;
+  const parts: Blob[] = [];
+  for (const span of spans) {
+    const file = files[span.fileIndex];
+    if (file.size !== g.files[span.fileIndex].size) {
+      throw new StorageError('unavailable', `file ${span.fileIndex} changed size since it was shared`);
+    }
+    parts.push(file.slice(span.fileOffset, span.fileOffset + span.length));
+    expected += span.length;
+  }
+  let buffer: ArrayBuffer;
+  try {
+    buffer = await new Blob(parts).arrayBuffer();
+  } catch (error) {
+    throw new StorageError('unavailable', `could not read piece ${index}: ${String(error)}`, { cause: error });
+  }
+  if (buffer.byteLength !== expected) {
+    throw new StorageError('corrupt', `piece ${index}: read ${buffer.byteLength} bytes, expected ${expected}`);
+  }
+  return new Uint8Array(buffer);
+}

@@ -1,0 +1,14 @@
+/** Messages between `hashFiles` (main thread) and `hash-worker.ts`. One request per worker. */
+
+export interface HashRequest {
+  type: 'hash';
+  /** In manifest order; File objects are structured-cloned as handles, not bytes. */
+  files: File[];
+  pieceLength: number;
+}
+
+export type HashReply =
+  | { type: 'progress'; bytesHashed: number }
+  /** 32 bytes per piece; the buffer is transferred. */
+  | { type: 'done'; pieceHashes: ArrayBuffer }
+  | { type: 'failed'; code: 'read-failed' | 'hash-failed'; message: string };

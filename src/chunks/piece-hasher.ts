@@ -1,0 +1,113 @@
+import type { HashReply, HashRequest } from './hash-protocol.ts';
+import {
+  ManifestError,
+  choosePieceLength,
+  createManifest,
+  normalizeMime,
+  type Manifest,
+  type ManifestFile,
+} from './manifest.ts';
+import { SHA256_BYTES } from './sha256.ts';
+
+export interface HashInput {
+  file: File;
+  /** '/'-separated path relative to the drop (webkitRelativePath or a directory walk). */
+  path: string;
+}
+
+export interface HashOptions {
+  pieceLength?: number;
+  /** Called at most ~10 times a second while hashing, and once at the end. */
+  onProgress?: (bytesHashed: number, totalBytes: number) => void;
+  signal?: AbortSignal;
+}
+
+export type HashErrorCode = 'empty' | 'bad-input' | 'read-failed' | 'worker-failed';
+
+export class HashError extends Error {
+  override name = 'HashError';
+  constructor(
+    readonly code: HashErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Builds the manifest for dropped files, hashing in a Web Worker so the page
+ * stays responsive. The worker receives File handles, never the bytes.
+ * Aborting terminates the worker and rejects with a DOMException named
+ * 'AbortError'.
+ */
+export async function hashFiles(files: HashInput[], opts: HashOptions = {}): Promise<Manifest> {
+  if (opts.signal?.aborted) throw abortError();
+  if (files.length === 0) throw new HashError('empty', 'No files to share.');
+  const ordered = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const entries: ManifestFile[] = ordered.map(({ file, path }) => ({ path, size: file.size, mime: normalizeMime(file.type) }));
+  const total = entries.reduce((sum, f) => sum + f.size, 0);
+  if (total === 0) throw new HashError('empty', 'All the files are empty; there is nothing to share.');
+  const pieceLength = opts.pieceLength ?? choosePieceLength(total);
+  const name = shareName(ordered.map((f) => f.path));
+  // Reject bad paths now rather than after minutes of hashing.
+  const pieceCount = Math.ceil(total / pieceLength);
+  toManifest(name, entries, pieceLength, new Uint8Array(pieceCount * SHA256_BYTES));
+
+  const pieceHashes = await runWorker(
+    { type: 'hash', files: ordered.map((f) => f.file), pieceLength },
+    total,
+    opts,
+  );
+  if (pieceHashes.byteLength !== pieceCount * SHA256_BYTES) {
+    throw new HashError('worker-failed', `worker returned ${pieceHashes.byteLength} hash bytes for ${pieceCount} pieces`);
+  }
+  opts.onProgress?.(total, total);
+  return toManifest(name, entries, pieceLength, pieceHashes);
+}
+
+/** One file: its name. Several: their common top folder, else "N files". */
+export function shareName(paths: readonly string[]): string {
+  if (paths.length === 1) return paths[0].slice(paths[0].lastIndexOf('/') + 1);
+  const tops = new Set(paths.map((p) => (p.includes('/') ? p.slice(0, p.indexOf('/')) : null)));
+  const [top] = tops;
+  return tops.size === 1 && top !== null && top !== undefined ? top : `${paths.length} files`;
+}
+
+function toManifest(name: string, files: ManifestFile[], pieceLength: number, pieceHashes: Uint8Array): Manifest {
+  try {
+    return createManifest({ name, files, pieceLength, pieceHashes });
+  } catch (error) {
+    if (!(error instanceof ManifestError)) throw error;
+    throw new HashError('bad-input', error.message, { cause: error });
+  }
+}
+
+function runWorker(request: HashRequest, total: number, opts: HashOptions): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./hash-worker.ts', import.meta.url), { type: 'module' });
+    const finish = (settle: () => void): void => {
+      worker.terminate();
+      opts.signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    const onAbort = (): void => finish(() => reject(abortError()));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.onmessage = (event: MessageEvent<HashReply>) => {
+      const reply = event.data;
+      if (reply.type === 'progress') opts.onProgress?.(reply.bytesHashed, total);
+      else if (reply.type === 'done') finish(() => resolve(new Uint8Array(reply.pieceHashes)));
+      else finish(() => reject(new HashError(reply.code === 'read-failed' ? 'read-failed' : 'worker-failed', reply.message)));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      finish(() => reject(new HashError('worker-failed', `hashing worker failed: ${event.message}`)));
+    };
+    worker.onmessageerror = () => finish(() => reject(new HashError('worker-failed', 'unreadable message from hashing worker')));
+    worker.postMessage(request);
+  });
+}
+
+function abortError(): DOMException {
+  return new DOMException('Hashing was cancelled.', 'AbortError');
+}

@@ -1,0 +1,104 @@
+import type { Manifest } from './manifest.ts';
+import { fileSpans, type FileSpan } from './piece-layout.ts';
+import { StorageError, type PieceStore } from './piece-store.ts';
+
+/**
+ * Turning stored pieces back into the user's files without holding a whole
+ * file in the JS heap: either streamed piece by piece into a file the user
+ * picks (File System Access API), or as a Blob built from per-piece Blobs,
+ * whose bytes Chromium keeps outside the heap and pages to disk.
+ */
+
+export type SaveResult =
+  /** Written through the save picker. */
+  | { outcome: 'saved' }
+  /** Handed to the browser's download manager. */
+  | { outcome: 'downloaded' }
+  /** The user closed the save picker; nothing was written and that is fine. */
+  | { outcome: 'cancelled' };
+
+export type SaveErrorCode = 'incomplete' | 'write-failed';
+
+export class SaveError extends Error {
+  override name = 'SaveError';
+  constructor(
+    readonly code: SaveErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Chromium-only, so not in lib.dom. */
+type SaveFilePicker = (options: { suggestedName: string }) => Promise<FileSystemFileHandle>;
+
+// Long enough for the download manager to take the blob over.
+const REVOKE_AFTER_MS = 60_000;
+
+export async function assembleFile(m: Manifest, fileIndex: number, store: PieceStore): Promise<Blob> {
+  const parts: Blob[] = [];
+  for (const span of fileSpans(m, fileIndex)) parts.push(new Blob([await spanBytes(store, span)]));
+  return new Blob(parts, { type: m.files[fileIndex].mime });
+}
+
+export async function saveFile(m: Manifest, fileIndex: number, store: PieceStore): Promise<SaveResult> {
+  const file = m.files[fileIndex];
+  if (!file) throw new RangeError(`file index ${fileIndex} out of range`);
+  const name = basename(file.path);
+  const picker = (globalThis as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
+  if (picker) {
+    // Called before any other await: the picker needs the click's user activation.
+    let handle: FileSystemFileHandle;
+    try {
+      handle = await picker.call(globalThis, { suggestedName: name });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') return { outcome: 'cancelled' };
+      throw new SaveError('write-failed', `could not open a file to save into: ${String(error)}`, { cause: error });
+    }
+    await streamInto(handle, m, fileIndex, store);
+    return { outcome: 'saved' };
+  }
+  const url = URL.createObjectURL(await assembleFile(m, fileIndex, store));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = name;
+  link.style.display = 'none';
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
+  return { outcome: 'downloaded' };
+}
+
+async function streamInto(handle: FileSystemFileHandle, m: Manifest, fileIndex: number, store: PieceStore): Promise<void> {
+  let writable: FileSystemWritableFileStream;
+  try {
+    writable = await handle.createWritable();
+  } catch (error) {
+    throw new SaveError('write-failed', `could not write ${handle.name}: ${String(error)}`, { cause: error });
+  }
+  try {
+    for (const span of fileSpans(m, fileIndex)) await writable.write(await spanBytes(store, span));
+    await writable.close();
+  } catch (error) {
+    // Abort discards the partial file (Chromium writes to a swap file until close).
+    await writable.abort(error).catch((abortError: unknown) => console.warn('save: abort failed', abortError));
+    if (error instanceof SaveError || error instanceof StorageError) throw error;
+    throw new SaveError('write-failed', `could not write ${handle.name}: ${String(error)}`, { cause: error });
+  }
+}
+
+async function spanBytes(store: PieceStore, span: FileSpan): Promise<Uint8Array<ArrayBuffer>> {
+  const piece = await store.get(span.pieceIndex);
+  if (!piece) throw new SaveError('incomplete', `piece ${span.pieceIndex} is not stored yet`);
+  if (piece.byteLength < span.pieceOffset + span.length) {
+    throw new SaveError('incomplete', `piece ${span.pieceIndex} is shorter than expected`);
+  }
+  // A copy of just this span: Blob and write() want ArrayBuffer-backed views, and the piece may be shared.
+  return new Uint8Array(piece.subarray(span.pieceOffset, span.pieceOffset + span.length));
+}
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}

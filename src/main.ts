@@ -1,0 +1,48 @@
+import { ShoalRuntime } from './shoal-runtime.ts';
+import { WebRtcTransport } from './swarm/webrtc-transport.ts';
+import './ui/shoal-app.ts';
+
+/**
+ * Hooks a test harness may set before the app loads (Playwright's
+ * addInitScript). Absent in normal use.
+ */
+interface ShoalTestHooks {
+  /** Only ICE candidates on this address are sent or accepted (keeps tests on loopback). */
+  onlyCandidateAddress?: string;
+}
+
+declare global {
+  interface Window {
+    __shoalTestHooks?: ShoalTestHooks;
+    __shoal?: ShoalRuntime;
+  }
+}
+
+const hooks = window.__shoalTestHooks ?? {};
+const onlyAddress = hooks.onlyCandidateAddress;
+
+const runtime = new ShoalRuntime({
+  signalingUrl: signalingUrl(),
+  linkBase: `${location.origin}${location.pathname}`,
+  transport: new WebRtcTransport({
+    acceptCandidate: onlyAddress ? (line) => candidateAddress(line) === onlyAddress : undefined,
+  }),
+});
+window.__shoal = runtime;
+
+const app = document.createElement('shoal-app');
+app.app = runtime;
+document.body.append(app);
+
+/** Same origin by default; a page hosted elsewhere names its server in a meta tag. */
+function signalingUrl(): string {
+  const configured = document.querySelector<HTMLMetaElement>('meta[name="shoal-signaling"]')?.content;
+  if (configured) return configured;
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}/signal`;
+}
+
+/** The connection address field of an ICE candidate line (RFC 8839 §5.1). */
+function candidateAddress(line: string): string | undefined {
+  return line.replace(/^a=/, '').split(' ')[4];
+}

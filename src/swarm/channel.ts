@@ -1,0 +1,27 @@
+/**
+ * The one seam between the swarm core and any byte transport (WebRTC data
+ * channel, in-memory pair, simulated link). Messages are whole frames: one
+ * `send` arrives as one `onMessage`, in order, or the channel closes.
+ */
+export interface Channel {
+  /** Queue one frame. Throws ChannelClosedError once the channel is closed. */
+  send(frame: Uint8Array): void;
+  /** Bytes queued locally and not yet handed to the network. */
+  readonly bufferedAmount: number;
+  /** Fired when `bufferedAmount` falls to or below `lowWaterMark` after having been above it. */
+  onDrain: (() => void) | null;
+  onMessage: ((frame: Uint8Array) => void) | null;
+  /** Fired exactly once, whether closed locally, remotely or by an error. */
+  onClose: ((error?: Error) => void) | null;
+  readonly lowWaterMark: number;
+  readonly closed: boolean;
+  close(): void;
+}
+
+export class ChannelClosedError extends Error {
+  readonly code = 'channel-closed';
+  constructor() {
+    super('channel is closed');
+    this.name = 'ChannelClosedError';
+  }
+}

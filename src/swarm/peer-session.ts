@@ -1,0 +1,383 @@
+import { Bitfield } from '../chunks/bitfield.ts';
+import { ChannelClosedError, type Channel } from './channel.ts';
+import { RateMeter } from './rate-meter.ts';
+import { bytesEqual } from '../chunks/sha256.ts';
+import { bytesToHex } from './ids.ts';
+import {
+  PROTOCOL_VERSION,
+  WireError,
+  decodeMessage,
+  encodeMessage,
+  tagOf,
+  type WireMessage,
+} from './wire.ts';
+import type { PeerId, PieceIndex } from './picker.ts';
+
+export interface BlockRequest {
+  index: PieceIndex;
+  begin: number;
+  length: number;
+}
+
+export interface InflightRequest extends BlockRequest {
+  sentAt: number;
+}
+
+export type SessionCloseReason =
+  | 'local'
+  | 'remote'
+  | 'protocol-error'
+  | 'wrong-swarm'
+  | 'self'
+  | 'duplicate'
+  | 'timeout'
+  | 'banned';
+
+export class SessionClosedError extends Error {
+  constructor(readonly reason: SessionCloseReason, detail?: string) {
+    super(detail ? `session closed (${reason}): ${detail}` : `session closed (${reason})`);
+    this.name = 'SessionClosedError';
+  }
+}
+
+/** What the session reports to its owner (the swarm). Names are past tense: these happened. */
+export interface SessionEvents {
+  handshaked(session: PeerSession): void;
+  metadataRequested(session: PeerSession): void;
+  metadataChunkReceived(session: PeerSession, totalBytes: number, offset: number, bytes: Uint8Array): void;
+  metadataRejected(session: PeerSession): void;
+  /** The remote's bitfield (or have-all) is known and decoded. */
+  piecesAnnounced(session: PeerSession): void;
+  haveReceived(session: PeerSession, index: PieceIndex): void;
+  blockReceived(session: PeerSession, index: PieceIndex, begin: number, data: Uint8Array): void;
+  requestRejected(session: PeerSession, request: BlockRequest): void;
+  uploaded(session: PeerSession, bytes: number): void;
+  closed(session: PeerSession, error: SessionClosedError): void;
+}
+
+export interface SessionOptions {
+  swarmId: Uint8Array;
+  localPeerId: Uint8Array;
+  events: SessionEvents;
+  /** Returns the block's bytes, or null when we do not have the piece. */
+  readBlock: (request: BlockRequest) => Promise<Uint8Array | null>;
+  /** Checks a request against the manifest (piece index and block bounds). */
+  isValidRequest: (request: BlockRequest) => boolean;
+  now: () => number;
+  /** Stop queueing uploads on the channel above this many buffered bytes. */
+  highWaterMark?: number;
+  /** Requests a remote may have waiting for upload; more are rejected. */
+  maxQueuedUploads?: number;
+}
+
+const DEFAULT_HIGH_WATER_MARK = 4 * 1024 * 1024;
+const DEFAULT_MAX_QUEUED_UPLOADS = 512;
+const METADATA_CHUNK_BYTES = 128 * 1024;
+
+/**
+ * One connection to one remote peer: handshake, message decoding, the
+ * remote's pieces, our requests in flight to it, and a backpressured upload
+ * queue. It decides nothing about what to download; the swarm does.
+ */
+export class PeerSession {
+  state: 'handshaking' | 'open' | 'closed' = 'handshaking';
+  remotePeerId: PeerId | null = null;
+  remotePieces: Bitfield | 'all' | null = null;
+  readonly inflight = new Map<string, InflightRequest>();
+  readonly downloadRate: RateMeter;
+  readonly uploadRate: RateMeter;
+  lastReceivedAt: number;
+  lastSentAt: number;
+  /** Pieces whose blocks from this peer failed verification. */
+  failedPieces = 0;
+
+  private pieceCount: number | null = null;
+  /** A bitfield or haves that arrived before we knew the manifest, decoded once we do. */
+  private earlyBitfield: Uint8Array | null = null;
+  private earlyHaves: PieceIndex[] = [];
+  private readonly uploadQueue: BlockRequest[] = [];
+  private pumping = false;
+  private readonly highWaterMark: number;
+  private readonly maxQueuedUploads: number;
+
+  constructor(
+    readonly channel: Channel,
+    private readonly opts: SessionOptions,
+  ) {
+    this.highWaterMark = opts.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    this.maxQueuedUploads = opts.maxQueuedUploads ?? DEFAULT_MAX_QUEUED_UPLOADS;
+    this.lastReceivedAt = this.lastSentAt = opts.now();
+    this.downloadRate = new RateMeter(opts.now);
+    this.uploadRate = new RateMeter(opts.now);
+    channel.onMessage = (frame) => this.receive(frame);
+    channel.onDrain = () => void this.pumpUploads();
+    channel.onClose = (error) =>
+      this.finish(new SessionClosedError('remote', error?.message));
+    this.send({
+      type: 'handshake',
+      version: PROTOCOL_VERSION,
+      swarmId: opts.swarmId,
+      peerId: opts.localPeerId,
+    });
+  }
+
+  get shortId(): string {
+    return (this.remotePeerId ?? '????????').slice(0, 8);
+  }
+
+  /** Called once the manifest is known; decodes what arrived early. */
+  setPieceCount(pieceCount: number): void {
+    if (this.pieceCount !== null) return;
+    this.pieceCount = pieceCount;
+    if (this.earlyBitfield) {
+      const bits = this.earlyBitfield;
+      this.earlyBitfield = null;
+      this.receive(bits);
+    }
+    if (this.remotePieces === 'all') this.opts.events.piecesAnnounced(this);
+    const haves = this.earlyHaves;
+    this.earlyHaves = [];
+    for (const index of haves) this.applyHave(index);
+  }
+
+  requestMetadata(): void {
+    this.send({ type: 'metadata-request' });
+  }
+
+  sendMetadata(encoded: Uint8Array): void {
+    for (let offset = 0; offset < encoded.byteLength; offset += METADATA_CHUNK_BYTES) {
+      this.send({
+        type: 'metadata',
+        totalBytes: encoded.byteLength,
+        offset,
+        bytes: encoded.subarray(offset, offset + METADATA_CHUNK_BYTES),
+      });
+    }
+  }
+
+  rejectMetadata(): void {
+    this.send({ type: 'metadata-reject' });
+  }
+
+  announcePieces(have: Bitfield): void {
+    if (have.isComplete()) this.send({ type: 'have-all' });
+    else this.send({ type: 'bitfield', bits: have.toBytes() });
+  }
+
+  announceHave(index: PieceIndex): void {
+    this.send({ type: 'have', index });
+  }
+
+  request(request: BlockRequest): void {
+    this.inflight.set(requestKey(request), { ...request, sentAt: this.opts.now() });
+    this.send({ type: 'request', ...blockRef(request) });
+  }
+
+  cancel(request: BlockRequest): void {
+    if (this.inflight.delete(requestKey(request))) this.send({ type: 'cancel', ...request });
+  }
+
+  /** Forget a request locally without telling the remote (it timed out). */
+  forget(request: BlockRequest): void {
+    this.inflight.delete(requestKey(request));
+  }
+
+  ping(): void {
+    this.send({ type: 'ping', nonce: (this.opts.now() >>> 0) });
+  }
+
+  close(reason: SessionCloseReason = 'local', detail?: string): void {
+    if (this.state === 'closed') return;
+    this.finish(new SessionClosedError(reason, detail));
+    this.channel.close();
+  }
+
+  private finish(error: SessionClosedError): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    this.uploadQueue.length = 0;
+    this.opts.events.closed(this, error);
+    this.inflight.clear();
+  }
+
+  private send(message: WireMessage): void {
+    if (this.state === 'closed') return;
+    try {
+      this.channel.send(encodeMessage(message));
+      this.lastSentAt = this.opts.now();
+    } catch (error) {
+      if (error instanceof ChannelClosedError) this.finish(new SessionClosedError('remote'));
+      else this.close('local', String(error));
+    }
+  }
+
+  private receive(frame: Uint8Array): void {
+    if (this.state === 'closed') return;
+    this.lastReceivedAt = this.opts.now();
+    if (this.state === 'open' && this.pieceCount === null && frame[0] === tagOf('bitfield')) {
+      this.earlyBitfield = frame.slice();
+      return;
+    }
+    let message: WireMessage;
+    try {
+      message = decodeMessage(frame, { pieceCount: this.pieceCount });
+    } catch (error) {
+      if (error instanceof WireError) {
+        this.close('protocol-error', `${error.code}: ${error.message}`);
+        return;
+      }
+      throw error;
+    }
+    if (this.state === 'handshaking') {
+      if (message.type !== 'handshake') {
+        this.close('protocol-error', `${message.type} before handshake`);
+        return;
+      }
+      this.acceptHandshake(message.swarmId, message.peerId);
+      return;
+    }
+    this.dispatch(message);
+  }
+
+  private acceptHandshake(swarmId: Uint8Array, peerId: Uint8Array): void {
+    if (!bytesEqual(swarmId, this.opts.swarmId)) {
+      this.close('wrong-swarm');
+      return;
+    }
+    if (bytesEqual(peerId, this.opts.localPeerId)) {
+      this.close('self');
+      return;
+    }
+    this.remotePeerId = bytesToHex(peerId);
+    this.state = 'open';
+    this.opts.events.handshaked(this);
+  }
+
+  private dispatch(message: WireMessage): void {
+    const events = this.opts.events;
+    switch (message.type) {
+      case 'handshake':
+        this.close('protocol-error', 'second handshake');
+        return;
+      case 'metadata-request':
+        events.metadataRequested(this);
+        return;
+      case 'metadata':
+        events.metadataChunkReceived(this, message.totalBytes, message.offset, message.bytes);
+        return;
+      case 'metadata-reject':
+        events.metadataRejected(this);
+        return;
+      case 'bitfield':
+        this.remotePieces = Bitfield.fromBytes(message.bits, this.pieceCount ?? 0);
+        events.piecesAnnounced(this);
+        return;
+      case 'have-all':
+        this.remotePieces = 'all';
+        if (this.pieceCount !== null) events.piecesAnnounced(this);
+        return;
+      case 'have':
+        if (this.pieceCount === null) this.earlyHaves.push(message.index);
+        else this.applyHave(message.index);
+        return;
+      case 'request':
+        this.queueUpload(blockRef(message));
+        return;
+      case 'cancel':
+        this.dropQueuedUpload(blockRef(message));
+        return;
+      case 'block':
+        this.acceptBlock(message.index, message.begin, message.data);
+        return;
+      case 'reject': {
+        const request = blockRef(message);
+        if (this.inflight.delete(requestKey(request))) events.requestRejected(this, request);
+        return;
+      }
+      case 'ping':
+        this.send({ type: 'pong', nonce: message.nonce });
+        return;
+      case 'pong':
+      case 'interested':
+      case 'not-interested':
+      case 'choke':
+      case 'unchoke':
+        return;
+    }
+  }
+
+  private applyHave(index: PieceIndex): void {
+    if (this.remotePieces === 'all') return;
+    if (this.remotePieces === null) this.remotePieces = new Bitfield(this.pieceCount ?? 0);
+    if (index >= this.remotePieces.length) {
+      this.close('protocol-error', `have ${index} out of range`);
+      return;
+    }
+    if (this.remotePieces.has(index)) return;
+    this.remotePieces.set(index);
+    this.opts.events.haveReceived(this, index);
+  }
+
+  private acceptBlock(index: PieceIndex, begin: number, data: Uint8Array): void {
+    const request = { index, begin, length: data.byteLength };
+    if (!this.inflight.delete(requestKey(request))) return; // cancelled or timed out; not an error
+    this.downloadRate.add(data.byteLength);
+    this.opts.events.blockReceived(this, index, begin, data);
+  }
+
+  private queueUpload(request: BlockRequest): void {
+    if (!this.opts.isValidRequest(request)) {
+      this.close('protocol-error', `bad request ${request.index}:${request.begin}+${request.length}`);
+      return;
+    }
+    if (this.uploadQueue.length >= this.maxQueuedUploads) {
+      this.send({ type: 'reject', ...request });
+      return;
+    }
+    this.uploadQueue.push(request);
+    void this.pumpUploads();
+  }
+
+  private dropQueuedUpload(request: BlockRequest): void {
+    const at = this.uploadQueue.findIndex(
+      (q) => q.index === request.index && q.begin === request.begin && q.length === request.length,
+    );
+    if (at >= 0) this.uploadQueue.splice(at, 1);
+  }
+
+  /** Sends queued uploads while the channel has room; resumes on drain. */
+  private async pumpUploads(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (
+        this.state === 'open' &&
+        this.uploadQueue.length > 0 &&
+        this.channel.bufferedAmount < this.highWaterMark
+      ) {
+        const request = this.uploadQueue.shift()!;
+        const data = await this.opts.readBlock(request);
+        if (this.state !== 'open') return;
+        if (data === null) {
+          this.send({ type: 'reject', ...request });
+          continue;
+        }
+        this.send({ type: 'block', index: request.index, begin: request.begin, data });
+        this.uploadRate.add(data.byteLength);
+        this.opts.events.uploaded(this, data.byteLength);
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+}
+
+/** Just the block coordinates, so spreading it into a new message cannot carry a stale `type`. */
+function blockRef(request: BlockRequest): BlockRequest {
+  return { index: request.index, begin: request.begin, length: request.length };
+}
+
+export function requestKey(request: BlockRequest): string {
+  return `${request.index}:${request.begin}`;
+}
+

@@ -1,0 +1,99 @@
+import Peer, { type SimplePeerSignal } from '@thaunknown/simple-peer/lite.js';
+import { ChannelClosedError, type Channel } from './channel.ts';
+import type { ConnectOptions, PendingConnection, SignalData, Transport } from './transport.ts';
+
+export interface WebRtcTransportOptions {
+  /**
+   * Keeps only ICE candidates this accepts, in both directions. Tests use it
+   * to stay on loopback; deployments normally leave it unset.
+   */
+  acceptCandidate?: (candidateLine: string) => boolean;
+  /** Wait for `bufferedamountlow` below this many bytes. */
+  lowWaterMark?: number;
+}
+
+const DEFAULT_LOW_WATER_MARK = 1024 * 1024;
+
+/** WebRTC data channels through simple-peer, always with an explicit ICE server list. */
+export class WebRtcTransport implements Transport {
+  constructor(private readonly opts: WebRtcTransportOptions = {}) {}
+
+  connect(connectOpts: ConnectOptions): PendingConnection {
+    const peer = new Peer({
+      initiator: connectOpts.initiator,
+      trickle: true,
+      // Never fall back to simple-peer's default public STUN servers.
+      config: { iceServers: connectOpts.iceServers },
+      channelConfig: { ordered: true },
+    });
+    const accept = this.opts.acceptCandidate;
+    peer.on('signal', (data) => {
+      if (data.candidate && accept && !accept(data.candidate.candidate)) return;
+      connectOpts.sendSignal(data as SignalData);
+    });
+    const channel = new Promise<Channel>((resolve, reject) => {
+      peer.on('connect', () => resolve(new SimplePeerChannel(peer, this.opts.lowWaterMark ?? DEFAULT_LOW_WATER_MARK)));
+      peer.on('error', (error) => reject(error));
+      peer.on('close', () => reject(new ChannelClosedError()));
+    });
+    // Callers that never await the channel (destroyed early) must not see an unhandled rejection.
+    channel.catch(() => undefined);
+    return {
+      channel,
+      signal: (data) => {
+        const signal = data as SimplePeerSignal;
+        if (signal.candidate && accept && !accept(signal.candidate.candidate)) return;
+        if (!peer.destroyed) peer.signal(signal);
+      },
+      destroy: () => peer.destroy(),
+    };
+  }
+}
+
+class SimplePeerChannel implements Channel {
+  onDrain: (() => void) | null = null;
+  onMessage: ((frame: Uint8Array) => void) | null = null;
+  onClose: ((error?: Error) => void) | null = null;
+  closed = false;
+
+  constructor(
+    private readonly peer: Peer,
+    readonly lowWaterMark: number,
+  ) {
+    const dataChannel = peer._channel!;
+    // We send with channel.send() and our own high-water mark, not simple-peer's stream
+    // write(), so raising the threshold here does not interfere with its backpressure.
+    dataChannel.bufferedAmountLowThreshold = lowWaterMark;
+    dataChannel.addEventListener('bufferedamountlow', () => this.onDrain?.());
+    peer.on('data', (data) => this.onMessage?.(data));
+    let closeError: Error | undefined;
+    peer.on('error', (error) => (closeError = error));
+    peer.on('close', () => this.finish(closeError));
+  }
+
+  get bufferedAmount(): number {
+    return this.peer.bufferSize;
+  }
+
+  /** The underlying connection, for stats such as the selected candidate pair. */
+  get peerConnection(): RTCPeerConnection | null {
+    return this.peer._pc;
+  }
+
+  send(frame: Uint8Array): void {
+    if (this.closed || this.peer.destroyed) throw new ChannelClosedError();
+    this.peer.send(frame);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.peer.destroy();
+    this.finish();
+  }
+
+  private finish(error?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClose?.(error);
+  }
+}

@@ -1,0 +1,363 @@
+/**
+ * The binary peer protocol: one data-channel message is one frame, a
+ * one-byte tag followed by fixed-width little-endian fields. Pure codec —
+ * it validates and converts, and never decides what a bad frame means for
+ * the connection; the session does.
+ */
+
+import { MAX_MANIFEST_BYTES } from '../chunks/manifest.ts';
+
+export type PieceIndex = number;
+
+export const PROTOCOL_VERSION = 1;
+/** Chromium's data channel `maxMessageSize`; no frame may exceed it. */
+export const MAX_FRAME_BYTES = 262144;
+export const BLOCK_BYTES = 16384;
+export const SWARM_ID_BYTES = 32;
+export const PEER_ID_BYTES = 16;
+
+export type WireErrorCode =
+  | 'empty'
+  | 'unknown-tag'
+  | 'bad-length'
+  | 'too-large'
+  | 'bad-version'
+  | 'bad-field';
+
+export class WireError extends Error {
+  constructor(
+    readonly code: WireErrorCode,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'WireError';
+  }
+}
+
+/** A block named by piece, byte offset in the piece and length. */
+export interface BlockRef {
+  index: PieceIndex;
+  begin: number;
+  length: number;
+}
+
+export type WireMessage =
+  /** `<tag=0><version u8><swarmId 32 bytes><peerId 16 bytes>` — always the first frame each way. */
+  | { type: 'handshake'; version: number; swarmId: Uint8Array; peerId: Uint8Array }
+  /** `<tag=1>` — please send the encoded manifest. */
+  | { type: 'metadata-request' }
+  /** `<tag=2><totalBytes u32le><offset u32le><bytes...>` — one chunk of the encoded manifest. */
+  | { type: 'metadata'; totalBytes: number; offset: number; bytes: Uint8Array }
+  /** `<tag=3>` — I don't have the manifest. */
+  | { type: 'metadata-reject' }
+  /** `<tag=4><bits: ceil(pieceCount/8) bytes, piece 0 = high bit of byte 0, spare bits zero>` */
+  | { type: 'bitfield'; bits: Uint8Array }
+  /** `<tag=5><index u32le>` */
+  | { type: 'have'; index: PieceIndex }
+  /** `<tag=6><index u32le><begin u32le><length u32le>` */
+  | ({ type: 'request' } & BlockRef)
+  /** `<tag=7><index u32le><begin u32le><data...>` — decoded `data` is a view into the frame. */
+  | { type: 'block'; index: PieceIndex; begin: number; data: Uint8Array }
+  /** `<tag=8><index u32le><begin u32le><length u32le>` — withdraw an earlier request. */
+  | ({ type: 'cancel' } & BlockRef)
+  /** `<tag=9><index u32le><begin u32le><length u32le>` — a request that will not be served. */
+  | ({ type: 'reject' } & BlockRef)
+  /** `<tag=10>` */
+  | { type: 'interested' }
+  /** `<tag=11>` */
+  | { type: 'not-interested' }
+  /** `<tag=12>` */
+  | { type: 'choke' }
+  /** `<tag=13>` */
+  | { type: 'unchoke' }
+  /** `<tag=14><nonce u32le>` */
+  | { type: 'ping'; nonce: number }
+  /** `<tag=15><nonce u32le>` — echoes a ping's nonce. */
+  | { type: 'pong'; nonce: number }
+  /** `<tag=16>` — a seed's compact bitfield: every piece. */
+  | { type: 'have-all' };
+
+export type WireMessageType = WireMessage['type'];
+
+export interface DecodeContext {
+  /** Pieces in the swarm, or null before the manifest is known. */
+  pieceCount: number | null;
+}
+
+// Field offsets, each derived from the one before it.
+const TAG_AT = 0;
+const BODY_AT = TAG_AT + 1;
+
+const VERSION_AT = BODY_AT;
+const SWARM_ID_AT = VERSION_AT + 1;
+const PEER_ID_AT = SWARM_ID_AT + SWARM_ID_BYTES;
+const HANDSHAKE_END = PEER_ID_AT + PEER_ID_BYTES;
+
+const TOTAL_AT = BODY_AT;
+const OFFSET_AT = TOTAL_AT + 4;
+const METADATA_BYTES_AT = OFFSET_AT + 4;
+
+const INDEX_AT = BODY_AT;
+const INDEX_END = INDEX_AT + 4;
+const BEGIN_AT = INDEX_END;
+const LENGTH_AT = BEGIN_AT + 4;
+const BLOCK_REF_END = LENGTH_AT + 4;
+const BLOCK_DATA_AT = BEGIN_AT + 4;
+
+const NONCE_AT = BODY_AT;
+const NONCE_END = NONCE_AT + 4;
+
+const BITS_AT = BODY_AT;
+
+interface Layout {
+  tag: number;
+  /** Bytes before any variable-length tail, tag included. */
+  fixedBytes: number;
+  /** Whether a variable-length tail follows the fixed fields. */
+  tail: boolean;
+}
+
+/** The one table of layouts: tag and size for every message. */
+const LAYOUTS: { readonly [K in WireMessageType]: Layout } = {
+  handshake: { tag: 0, fixedBytes: HANDSHAKE_END, tail: false },
+  'metadata-request': { tag: 1, fixedBytes: BODY_AT, tail: false },
+  metadata: { tag: 2, fixedBytes: METADATA_BYTES_AT, tail: true },
+  'metadata-reject': { tag: 3, fixedBytes: BODY_AT, tail: false },
+  bitfield: { tag: 4, fixedBytes: BITS_AT, tail: true },
+  have: { tag: 5, fixedBytes: INDEX_END, tail: false },
+  request: { tag: 6, fixedBytes: BLOCK_REF_END, tail: false },
+  block: { tag: 7, fixedBytes: BLOCK_DATA_AT, tail: true },
+  cancel: { tag: 8, fixedBytes: BLOCK_REF_END, tail: false },
+  reject: { tag: 9, fixedBytes: BLOCK_REF_END, tail: false },
+  interested: { tag: 10, fixedBytes: BODY_AT, tail: false },
+  'not-interested': { tag: 11, fixedBytes: BODY_AT, tail: false },
+  choke: { tag: 12, fixedBytes: BODY_AT, tail: false },
+  unchoke: { tag: 13, fixedBytes: BODY_AT, tail: false },
+  ping: { tag: 14, fixedBytes: NONCE_END, tail: false },
+  pong: { tag: 15, fixedBytes: NONCE_END, tail: false },
+  'have-all': { tag: 16, fixedBytes: BODY_AT, tail: false },
+};
+
+const TYPE_BY_TAG: ReadonlyMap<number, WireMessageType> = new Map(
+  (Object.keys(LAYOUTS) as WireMessageType[]).map((type) => [LAYOUTS[type].tag, type]),
+);
+
+/** The tag byte a message type is sent with. */
+export function tagOf(type: WireMessageType): number {
+  return LAYOUTS[type].tag;
+}
+
+export function encodeMessage(m: WireMessage): Uint8Array {
+  const layout = LAYOUTS[m.type];
+  const frame = new Uint8Array(layout.fixedBytes + tailBytes(m));
+  const view = new DataView(frame.buffer);
+  frame[TAG_AT] = layout.tag;
+  switch (m.type) {
+    case 'handshake':
+      checkByteLength('swarmId', m.swarmId, SWARM_ID_BYTES);
+      checkByteLength('peerId', m.peerId, PEER_ID_BYTES);
+      frame[VERSION_AT] = checkU8('version', m.version);
+      frame.set(m.swarmId, SWARM_ID_AT);
+      frame.set(m.peerId, PEER_ID_AT);
+      break;
+    case 'metadata':
+      checkMetadata(m.totalBytes, m.offset, m.bytes.byteLength);
+      view.setUint32(TOTAL_AT, m.totalBytes, true);
+      view.setUint32(OFFSET_AT, m.offset, true);
+      frame.set(m.bytes, METADATA_BYTES_AT);
+      break;
+    case 'bitfield':
+      frame.set(m.bits, BITS_AT);
+      break;
+    case 'have':
+      view.setUint32(INDEX_AT, checkU32('index', m.index), true);
+      break;
+    case 'request':
+    case 'cancel':
+    case 'reject':
+      checkBlockRef(m, null);
+      view.setUint32(INDEX_AT, m.index, true);
+      view.setUint32(BEGIN_AT, m.begin, true);
+      view.setUint32(LENGTH_AT, m.length, true);
+      break;
+    case 'block':
+      if (m.data.byteLength === 0) throw new WireError('bad-field', 'empty block');
+      view.setUint32(INDEX_AT, checkU32('index', m.index), true);
+      view.setUint32(BEGIN_AT, checkU32('begin', m.begin), true);
+      frame.set(m.data, BLOCK_DATA_AT);
+      break;
+    case 'ping':
+    case 'pong':
+      view.setUint32(NONCE_AT, checkU32('nonce', m.nonce), true);
+      break;
+    case 'metadata-request':
+    case 'metadata-reject':
+    case 'interested':
+    case 'not-interested':
+    case 'choke':
+    case 'unchoke':
+    case 'have-all':
+      break;
+  }
+  return frame;
+}
+
+/** Length of a message's variable tail, checked against the frame cap before anything is allocated. */
+function tailBytes(m: WireMessage): number {
+  let bytes: number;
+  switch (m.type) {
+    case 'metadata':
+      bytes = m.bytes.byteLength;
+      break;
+    case 'bitfield':
+      bytes = m.bits.byteLength;
+      break;
+    case 'block':
+      bytes = m.data.byteLength;
+      break;
+    default:
+      return 0;
+  }
+  const frameBytes = LAYOUTS[m.type].fixedBytes + bytes;
+  if (frameBytes > MAX_FRAME_BYTES) {
+    throw new WireError('too-large', `${m.type} frame of ${frameBytes} bytes exceeds ${MAX_FRAME_BYTES}`);
+  }
+  return bytes;
+}
+
+export function decodeMessage(frame: Uint8Array, ctx: DecodeContext): WireMessage {
+  if (frame.byteLength === 0) throw new WireError('empty', 'empty frame');
+  if (frame.byteLength > MAX_FRAME_BYTES) {
+    throw new WireError('too-large', `frame of ${frame.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+  }
+  const type = TYPE_BY_TAG.get(frame[TAG_AT]!);
+  if (type === undefined) throw new WireError('unknown-tag', `unknown tag ${frame[TAG_AT]}`);
+  const layout = LAYOUTS[type];
+  const sizeOk = layout.tail ? frame.byteLength >= layout.fixedBytes : frame.byteLength === layout.fixedBytes;
+  if (!sizeOk) {
+    const wanted = layout.tail ? `at least ${layout.fixedBytes}` : `${layout.fixedBytes}`;
+    throw new WireError('bad-length', `${type} frame of ${frame.byteLength} bytes, want ${wanted}`);
+  }
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  switch (type) {
+    case 'handshake': {
+      const version = frame[VERSION_AT]!;
+      if (version !== PROTOCOL_VERSION) {
+        throw new WireError('bad-version', `protocol version ${version}, want ${PROTOCOL_VERSION}`);
+      }
+      return {
+        type,
+        version,
+        swarmId: frame.slice(SWARM_ID_AT, PEER_ID_AT),
+        peerId: frame.slice(PEER_ID_AT, HANDSHAKE_END),
+      };
+    }
+    case 'metadata': {
+      const totalBytes = view.getUint32(TOTAL_AT, true);
+      const offset = view.getUint32(OFFSET_AT, true);
+      const bytes = frame.subarray(METADATA_BYTES_AT);
+      checkMetadata(totalBytes, offset, bytes.byteLength);
+      return { type, totalBytes, offset, bytes };
+    }
+    case 'bitfield':
+      return { type, bits: checkBitfield(frame.subarray(BITS_AT), ctx.pieceCount) };
+    case 'have': {
+      const index = view.getUint32(INDEX_AT, true);
+      checkIndex(index, ctx.pieceCount);
+      return { type, index };
+    }
+    case 'request':
+    case 'cancel':
+    case 'reject': {
+      const ref = {
+        index: view.getUint32(INDEX_AT, true),
+        begin: view.getUint32(BEGIN_AT, true),
+        length: view.getUint32(LENGTH_AT, true),
+      };
+      checkBlockRef(ref, ctx.pieceCount);
+      return { type, ...ref };
+    }
+    case 'block': {
+      const index = view.getUint32(INDEX_AT, true);
+      checkIndex(index, ctx.pieceCount);
+      const data = frame.subarray(BLOCK_DATA_AT);
+      if (data.byteLength === 0) throw new WireError('bad-field', 'empty block');
+      return { type, index, begin: view.getUint32(BEGIN_AT, true), data };
+    }
+    case 'ping':
+    case 'pong':
+      return { type, nonce: view.getUint32(NONCE_AT, true) };
+    case 'metadata-request':
+    case 'metadata-reject':
+    case 'interested':
+    case 'not-interested':
+    case 'choke':
+    case 'unchoke':
+    case 'have-all':
+      return { type };
+  }
+}
+
+function checkMetadata(totalBytes: number, offset: number, chunkBytes: number): void {
+  checkU32('totalBytes', totalBytes);
+  checkU32('offset', offset);
+  // A non-empty chunk inside the total also rules out a total of 0.
+  if (chunkBytes === 0) throw new WireError('bad-field', 'empty metadata chunk');
+  if (totalBytes > MAX_MANIFEST_BYTES) {
+    throw new WireError('bad-field', `metadata total ${totalBytes} over ${MAX_MANIFEST_BYTES}`);
+  }
+  if (offset + chunkBytes > totalBytes) {
+    throw new WireError('bad-field', `metadata chunk ${offset}+${chunkBytes} past total ${totalBytes}`);
+  }
+}
+
+/** Shared by request, cancel and reject: they all name one aligned block of at most BLOCK_BYTES. */
+function checkBlockRef(ref: BlockRef, pieceCount: number | null): void {
+  checkIndex(checkU32('index', ref.index), pieceCount);
+  if (checkU32('begin', ref.begin) % BLOCK_BYTES !== 0) {
+    throw new WireError('bad-field', `block begin ${ref.begin} not a multiple of ${BLOCK_BYTES}`);
+  }
+  const length = checkU32('length', ref.length);
+  if (length === 0 || length > BLOCK_BYTES) {
+    throw new WireError('bad-field', `block length ${length} outside 1..${BLOCK_BYTES}`);
+  }
+}
+
+function checkIndex(index: PieceIndex, pieceCount: number | null): void {
+  if (pieceCount !== null && index >= pieceCount) {
+    throw new WireError('bad-field', `piece ${index} out of range (${pieceCount} pieces)`);
+  }
+}
+
+function checkBitfield(bits: Uint8Array, pieceCount: number | null): Uint8Array {
+  if (pieceCount === null) throw new WireError('bad-field', 'bitfield before the manifest is known');
+  const wanted = Math.ceil(pieceCount / 8);
+  if (bits.byteLength !== wanted) {
+    throw new WireError('bad-field', `bitfield of ${bits.byteLength} bytes, want ${wanted} for ${pieceCount} pieces`);
+  }
+  const spareBits = wanted * 8 - pieceCount;
+  if (spareBits > 0 && (bits[wanted - 1]! & ((1 << spareBits) - 1)) !== 0) {
+    throw new WireError('bad-field', 'bitfield has spare bits set');
+  }
+  return bits;
+}
+
+function checkByteLength(field: string, bytes: Uint8Array, wanted: number): void {
+  if (bytes.byteLength !== wanted) {
+    throw new WireError('bad-field', `${field} of ${bytes.byteLength} bytes, want ${wanted}`);
+  }
+}
+
+function checkU8(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xff) {
+    throw new WireError('bad-field', `${field} ${value} is not a u8`);
+  }
+  return value;
+}
+
+function checkU32(field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 0xffff_ffff) {
+    throw new WireError('bad-field', `${field} ${value} is not a u32`);
+  }
+  return value;
+}

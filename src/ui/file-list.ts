@@ -1,0 +1,167 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { FileSummary } from '../app-model.ts';
+import { defineElement } from './define.ts';
+import { displayText, formatBytes } from './format.ts';
+import { msg } from './messages.ts';
+import { baseStyles } from './styles.ts';
+
+export type SaveState =
+  | { status: 'pending' }
+  | { status: 'complete' }
+  | { status: 'error'; message: string };
+
+/** Long lists are cut here until asked for, so a share of thousands of files stays cheap to re-render. */
+const COLLAPSED_LIMIT = 100;
+
+/**
+ * The files of a share with their sizes; with `saving` set, each row gets a
+ * Save button and shows how its save went.
+ *
+ * @fires save-requested - CustomEvent<{ fileIndex: number }>.
+ */
+export class ShoalFileList extends LitElement {
+  static override properties = {
+    files: { attribute: false },
+    saving: { attribute: false },
+    canSave: { attribute: false },
+    expanded: { state: true },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      ul {
+        list-style: none;
+        margin: 0;
+        padding: 0;
+        border: 1px solid var(--shoal-border);
+        border-radius: 10px;
+      }
+      li {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) auto auto;
+        align-items: center;
+        gap: 0.25rem 0.75rem;
+        padding: 0.55rem 0.8rem;
+      }
+      li + li {
+        border-top: 1px solid var(--shoal-border);
+      }
+      .path {
+        overflow-wrap: anywhere;
+      }
+      .size {
+        color: var(--shoal-muted);
+        font-variant-numeric: tabular-nums;
+        text-align: right;
+      }
+      .actions {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      .state-error {
+        grid-column: 1 / -1;
+        color: var(--shoal-danger);
+      }
+      .state-ok {
+        color: var(--shoal-ok);
+      }
+      @media (max-width: 30rem) {
+        li {
+          grid-template-columns: minmax(0, 1fr) auto;
+        }
+        .path {
+          grid-column: 1 / -1;
+        }
+        .size {
+          text-align: left;
+        }
+      }
+      button {
+        min-height: 36px;
+        padding: 0.25rem 0.9rem;
+      }
+      .more {
+        margin-top: 0.5rem;
+      }
+    `,
+  ];
+
+  declare files: readonly FileSummary[];
+  /** Per-file save progress, keyed by file index; null when files are not saveable here. */
+  declare saving: ReadonlyMap<number, SaveState> | null;
+  declare canSave: boolean;
+  declare private expanded: boolean;
+
+  constructor() {
+    super();
+    this.files = [];
+    this.saving = null;
+    this.canSave = false;
+    this.expanded = false;
+  }
+
+  override render() {
+    const shown = this.expanded ? this.files : this.files.slice(0, COLLAPSED_LIMIT);
+    return html`
+      <ul>
+        ${shown.map((file, index) => this.#renderFile(file, index))}
+      </ul>
+      ${shown.length < this.files.length
+        ? html`<button class="more" type="button" @click=${() => (this.expanded = true)}>
+            ${msg.showAllFiles(this.files.length)}
+          </button>`
+        : nothing}
+    `;
+  }
+
+  #renderFile(file: FileSummary, index: number) {
+    const path = displayText(file.path);
+    return html`<li>
+      <span class="path">${path}</span>
+      <span class="size">${formatBytes(file.size)}</span>
+      ${this.saving ? this.#renderSave(path, index, this.saving.get(index)) : nothing}
+    </li>`;
+  }
+
+  #renderSave(path: string, index: number, state: SaveState | undefined) {
+    const busy = state?.status === 'pending';
+    return html`
+      <span class="actions">
+        <button
+          type="button"
+          data-testid="save-file"
+          aria-label=${msg.saveLabel(path)}
+          title=${this.canSave ? msg.saveLabel(path) : msg.saveNotReady}
+          ?disabled=${!this.canSave || busy}
+          @click=${() => this.#requestSave(index)}
+        >
+          ${busy ? msg.saving : msg.save}
+        </button>
+        ${state?.status === 'complete' ? html`<span class="state-ok">${msg.saved}</span>` : nothing}
+      </span>
+      ${state?.status === 'error'
+        ? html`<span class="state-error" role="alert">${state.message}</span>`
+        : nothing}
+    `;
+  }
+
+  #requestSave(fileIndex: number): void {
+    this.dispatchEvent(
+      new CustomEvent<{ fileIndex: number }>('save-requested', {
+        detail: { fileIndex },
+        bubbles: true,
+        composed: true,
+      }),
+    );
+  }
+}
+
+defineElement('shoal-file-list', ShoalFileList);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'shoal-file-list': ShoalFileList;
+  }
+}

@@ -1,0 +1,105 @@
+import { ShoalError, type ShoalErrorCode } from '../app-model.ts';
+
+/**
+ * Every user-visible string in the UI. A translation supplies an object of
+ * the same shape (`Messages`); components read strings only from `msg`.
+ */
+export const en = {
+  appName: 'Shoal',
+  tagline: 'Share files peer to peer, straight from your browser.',
+  privacyNote:
+    'Files travel directly between browsers. The signaling server only introduces peers and never sees your files.',
+  homeLink: 'Share your own files',
+
+  dropTitle: 'Share files',
+  dropHint: 'Drag files or folders here, or',
+  chooseFiles: 'Choose files',
+  dropZoneLabel: 'Drop files or folders to share',
+  dropEmpty: 'That drop contained no files.',
+  dropReadFailed: (detail: string) => `Some dropped files could not be read: ${detail}`,
+  hashingTitle: 'Preparing your share…',
+  hashingHint: 'Hashing every piece so downloaders can check what they receive.',
+  hashingProgressLabel: 'Hashing progress',
+  cancel: 'Cancel',
+
+  bytesOf: (done: string, total: string) => `${done} of ${total}`,
+  fileCount: (count: number) => (count === 1 ? '1 file' : `${count} files`),
+  showAllFiles: (count: number) => `Show all ${count} files`,
+  filesHeading: 'Files',
+
+  shareHeadingFallback: 'Your share',
+  shareLinkLabel: 'Share link',
+  copyLink: 'Copy link',
+  copied: 'Copied',
+  copyFallback: 'Link selected — press Ctrl+C (⌘C on a Mac) to copy it.',
+  keepOpen:
+    'Keep this page open: your browser is the source. Anyone with the link downloads straight from you and from each other.',
+  statPeers: 'Peers',
+  statUploaded: 'Uploaded',
+  statUploadRate: 'Upload',
+  statDownloadRate: 'Download',
+  statProgress: 'Progress',
+
+  transferHeadingFallback: 'Incoming share',
+  transferProgressLabel: 'Download progress',
+  phaseConnecting: 'Connecting to the signaling server…',
+  phaseWaitingForPeers:
+    'No peers yet — waiting for someone who has this share. Keep this page open.',
+  phaseFetchingManifest: 'Connected — fetching the file list…',
+  phaseDownloading: (peers: number) =>
+    peers === 1 ? 'Downloading from 1 peer…' : `Downloading from ${peers} peers…`,
+  downloadComplete:
+    'Download complete — verified piece by piece. You are now seeding it to others while this page stays open.',
+  signalingDown: "Can't reach the signaling server — retrying…",
+
+  save: 'Save',
+  saving: 'Saving…',
+  saved: 'Saved',
+  saveLabel: (path: string) => `Save ${path}`,
+  saveNotReady: 'Available once the download is complete and verified.',
+
+  badLinkTitle: 'Not a share link',
+  openFailedTitle: 'Could not open this share',
+
+  errorBadLink:
+    'This link is not a Shoal share link. Check that you copied all of it, including everything after the #.',
+  errorSignalingUnreachable: "Can't reach the signaling server — retrying…",
+  errorManifestMismatch:
+    'A peer sent a file list that does not match this link; ignoring it and waiting for an honest peer.',
+  errorStorageFull:
+    'Your browser ran out of storage space. Free some space and reload this page; pieces already verified are kept.',
+  errorHashingFailed: (detail: string) => `Could not read the files to share: ${detail}`,
+  errorSaveFailed: (detail: string) => `Could not save the file: ${detail}`,
+  errorUnknown: (detail: string) => `Something went wrong: ${detail}`,
+};
+
+export type Messages = typeof en;
+
+/** The active catalogue. */
+export const msg: Messages = en;
+
+/** The sentence a person sees for an error code; `detail` fills in where it helps. */
+export function errorMessage(code: ShoalErrorCode, detail: string): string {
+  switch (code) {
+    case 'bad-link':
+      return msg.errorBadLink;
+    case 'signaling-unreachable':
+      return msg.errorSignalingUnreachable;
+    case 'manifest-mismatch':
+      return msg.errorManifestMismatch;
+    case 'storage-full':
+      return msg.errorStorageFull;
+    case 'hashing-failed':
+      return msg.errorHashingFailed(detail);
+    case 'save-failed':
+      return msg.errorSaveFailed(detail);
+    case 'unknown':
+      return msg.errorUnknown(detail);
+  }
+}
+
+/** The sentence for anything a promise rejected with. */
+export function caughtErrorMessage(err: unknown): string {
+  if (err instanceof ShoalError) return errorMessage(err.code, err.message);
+  return errorMessage('unknown', err instanceof Error ? err.message : String(err));
+}

@@ -1,0 +1,168 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { ShoalApp, SwarmId, TransferSnapshot } from '../app-model.ts';
+import { defineElement } from './define.ts';
+import './file-list.ts';
+import { displayText, formatBytes, formatRate } from './format.ts';
+import { errorMessage, msg } from './messages.ts';
+import { baseStyles } from './styles.ts';
+import { SwarmController } from './swarm-controller.ts';
+
+const COPIED_NOTICE_MS = 2000;
+
+type CopyStatus = 'initial' | 'copied' | 'selected';
+
+/** A share this page is seeding: its link, its files and how much it has uploaded. */
+export class ShoalSharePanel extends LitElement {
+  static override properties = {
+    app: { attribute: false },
+    swarmId: { attribute: false },
+    copyStatus: { state: true },
+  };
+
+  static override styles = [
+    baseStyles,
+    css`
+      :host {
+        display: block;
+      }
+      .card {
+        display: grid;
+        gap: 1rem;
+      }
+      h2 {
+        font-size: 1.25rem;
+        overflow-wrap: anywhere;
+      }
+      .link-row {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      .link {
+        flex: 1 1 16rem;
+        min-width: 0;
+        font-family: var(--shoal-mono);
+        font-size: 0.9rem;
+        padding: 0.6rem 0.8rem;
+        border-radius: 10px;
+        background: var(--shoal-surface-2);
+        overflow-wrap: anywhere;
+      }
+      .label {
+        font-weight: 600;
+        margin-bottom: 0.35rem;
+      }
+      .copy-status {
+        min-height: 1.5em;
+        color: var(--shoal-ok);
+      }
+      h3 {
+        font-size: 1rem;
+        margin-bottom: 0.5rem;
+      }
+    `,
+  ];
+
+  declare app: ShoalApp | undefined;
+  declare swarmId: SwarmId;
+  declare private copyStatus: CopyStatus;
+  readonly #swarm = new SwarmController(this, () => this.app);
+  #copyTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.app = undefined;
+    this.swarmId = '';
+    this.copyStatus = 'initial';
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.#copyTimer);
+  }
+
+  override render() {
+    const snap = this.#swarm.snapshot(this.swarmId);
+    if (!snap) return nothing;
+    return html`
+      <article class="card" aria-labelledby="title">
+        <h2 id="title">${snap.name === null ? msg.shareHeadingFallback : displayText(snap.name)}</h2>
+        <p class="muted">${msg.keepOpen}</p>
+        ${this.#renderLink(snap.link)} ${this.#renderStatus(snap)}
+        <dl class="stats">
+          <div><dt>${msg.statPeers}</dt><dd>${snap.peerCount}</dd></div>
+          <div><dt>${msg.statUploaded}</dt><dd>${formatBytes(snap.bytesUploaded)}</dd></div>
+          <div><dt>${msg.statUploadRate}</dt><dd>${formatRate(snap.uploadBytesPerSecond)}</dd></div>
+        </dl>
+        <section aria-labelledby="files">
+          <h3 id="files">
+            ${msg.filesHeading} · ${msg.fileCount(snap.files.length)} · ${formatBytes(snap.totalBytes)}
+          </h3>
+          <shoal-file-list .files=${snap.files}></shoal-file-list>
+        </section>
+      </article>
+    `;
+  }
+
+  #renderLink(link: string) {
+    return html`
+      <div>
+        <p class="label" id="link-label">${msg.shareLinkLabel}</p>
+        <div class="link-row" role="group" aria-labelledby="link-label">
+          <a class="link" data-testid="share-link" href=${link}>${link}</a>
+          <button class="primary" type="button" @click=${() => this.#copy(link)}>
+            ${msg.copyLink}
+          </button>
+        </div>
+        <p class="copy-status" role="status">
+          ${this.copyStatus === 'copied' ? msg.copied : nothing}
+          ${this.copyStatus === 'selected' ? msg.copyFallback : nothing}
+        </p>
+      </div>
+    `;
+  }
+
+  #renderStatus(snap: TransferSnapshot) {
+    if (snap.error) {
+      return html`<p class="notice error" role="alert">
+        ${errorMessage(snap.error.code, snap.error.detail)}
+      </p>`;
+    }
+    if (snap.signalingDown) return html`<p class="notice warn" role="status">${msg.signalingDown}</p>`;
+    return nothing;
+  }
+
+  async #copy(link: string): Promise<void> {
+    clearTimeout(this.#copyTimer);
+    try {
+      // Absent outside secure contexts (e.g. http:// on a LAN address).
+      if (!navigator.clipboard) throw new Error('clipboard API unavailable');
+      await navigator.clipboard.writeText(link);
+      this.copyStatus = 'copied';
+      this.#copyTimer = setTimeout(() => (this.copyStatus = 'initial'), COPIED_NOTICE_MS);
+    } catch (err) {
+      console.info('shoal: clipboard write failed, selecting the link instead', err);
+      this.#selectLink();
+      this.copyStatus = 'selected';
+    }
+  }
+
+  #selectLink(): void {
+    const anchor = this.renderRoot.querySelector('[data-testid="share-link"]');
+    const selection = getSelection();
+    if (!anchor || !selection) return;
+    const range = document.createRange();
+    range.selectNodeContents(anchor);
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+}
+
+defineElement('shoal-share-panel', ShoalSharePanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'shoal-share-panel': ShoalSharePanel;
+  }
+}

@@ -1,0 +1,224 @@
+import { LitElement, css, html, nothing } from 'lit';
+import type { HashingProgress, ShareInputFile, ShoalApp, SwarmId } from '../app-model.ts';
+import { defineElement } from './define.ts';
+import { shoalLogo } from './logo.ts';
+import './drop-zone.ts';
+import './share-panel.ts';
+import './transfer-view.ts';
+import { caughtErrorMessage, errorMessage, msg } from './messages.ts';
+import { routeFor, type Route } from './route.ts';
+import { baseStyles, themeTokens } from './styles.ts';
+import { UpdateThrottle } from './update-throttle.ts';
+
+type ShareStep =
+  | { status: 'initial' }
+  | { status: 'pending'; abort: AbortController }
+  | { status: 'error'; message: string };
+
+/** Hashing reports arrive per piece; a few repaints a second are plenty. */
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * The page: routes on `location.hash` (empty → share files, `#<id>` → that
+ * download) and owns the one async step the UI starts itself, creating a share.
+ */
+export class ShoalAppElement extends LitElement {
+  static override properties = {
+    app: { attribute: false },
+    route: { state: true },
+    shares: { state: true },
+    step: { state: true },
+  };
+
+  static override styles = [
+    themeTokens,
+    baseStyles,
+    css`
+      :host {
+        display: block;
+        min-height: 100vh;
+        background: var(--shoal-bg);
+      }
+      .page {
+        display: grid;
+        gap: 1.5rem;
+        max-width: 46rem;
+        margin: 0 auto;
+        padding: clamp(1rem, 4vw, 2.5rem) clamp(0.75rem, 4vw, 1.5rem) 3rem;
+      }
+      header {
+        display: grid;
+        gap: 0.25rem;
+      }
+      h1 {
+        margin: 0;
+        font-size: clamp(1.6rem, 5vw, 2.1rem);
+        letter-spacing: -0.02em;
+      }
+      h1 a {
+        color: inherit;
+        text-decoration: none;
+        display: inline-flex;
+        align-items: center;
+        gap: 0.5rem;
+      }
+      h1 svg {
+        width: 1.6em;
+        height: 1.6em;
+      }
+      main,
+      .shares {
+        display: grid;
+        gap: 1.25rem;
+      }
+      .card {
+        display: grid;
+        gap: 0.5rem;
+      }
+      footer {
+        font-size: 0.875rem;
+      }
+    `,
+  ];
+
+  declare app: ShoalApp | undefined;
+  declare private route: Route;
+  declare private shares: readonly SwarmId[];
+  declare private step: ShareStep;
+  #progress: HashingProgress = { bytesHashed: 0, totalBytes: 0 };
+  readonly #progressThrottle = new UpdateThrottle(() => this.requestUpdate(), PROGRESS_INTERVAL_MS);
+
+  constructor() {
+    super();
+    this.app = undefined;
+    this.route = { kind: 'home' };
+    this.shares = [];
+    this.step = { status: 'initial' };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener('hashchange', this.#syncRoute);
+    // A file dropped beside the drop zone would otherwise replace this page (and its seeds).
+    addEventListener('dragover', preventFileNavigation);
+    addEventListener('drop', preventFileNavigation);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    removeEventListener('hashchange', this.#syncRoute);
+    removeEventListener('dragover', preventFileNavigation);
+    removeEventListener('drop', preventFileNavigation);
+    this.#progressThrottle.cancel();
+  }
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    if (changed.has('app')) this.#syncRoute();
+  }
+
+  override render() {
+    if (!this.app) return nothing;
+    return html`
+      <div class="page">
+        <header>
+          <h1><a href="#">${shoalLogo()}${msg.appName}</a></h1>
+          <p class="muted">${msg.tagline}</p>
+        </header>
+        <main>${this.#renderRoute(this.app)}</main>
+        <footer class="muted">${msg.privacyNote}</footer>
+      </div>
+    `;
+  }
+
+  #renderRoute(app: ShoalApp) {
+    switch (this.route.kind) {
+      case 'home':
+        return this.#renderHome(app);
+      case 'transfer':
+        return html`
+          <shoal-transfer-view .app=${app} .swarmId=${this.route.swarmId}></shoal-transfer-view>
+          <p><a href="#">${msg.homeLink}</a></p>
+        `;
+      case 'error':
+        return html`
+          <div class="card" role="alert">
+            <h2>${this.route.code === 'bad-link' ? msg.badLinkTitle : msg.openFailedTitle}</h2>
+            <p>${errorMessage(this.route.code, this.route.detail)}</p>
+          </div>
+          <p><a href="#">${msg.homeLink}</a></p>
+        `;
+    }
+  }
+
+  #renderHome(app: ShoalApp) {
+    const step = this.step;
+    return html`
+      <div class="shares">
+        <shoal-drop-zone
+          .hashing=${step.status === 'pending' ? this.#progress : null}
+          @files-chosen=${this.#onFilesChosen}
+          @cancel-requested=${this.#onCancel}
+        ></shoal-drop-zone>
+        ${step.status === 'error'
+          ? html`<p class="notice error" role="alert">${step.message}</p>`
+          : nothing}
+        ${this.shares.map(
+          (id) => html`<shoal-share-panel .app=${app} .swarmId=${id}></shoal-share-panel>`,
+        )}
+      </div>
+    `;
+  }
+
+  readonly #syncRoute = (): void => {
+    this.route = this.app ? routeFor(this.app, location.hash) : { kind: 'home' };
+  };
+
+  async #onFilesChosen(event: CustomEvent<ShareInputFile[]>): Promise<void> {
+    const app = this.app;
+    if (!app || this.step.status === 'pending') return;
+    const files = event.detail;
+    const abort = new AbortController();
+    this.#progress = { bytesHashed: 0, totalBytes: files.reduce((sum, f) => sum + f.file.size, 0) };
+    this.step = { status: 'pending', abort };
+    const isCurrent = () => this.step.status === 'pending' && this.step.abort === abort;
+    try {
+      const swarmId = await app.createShare(files, {
+        signal: abort.signal,
+        onProgress: (progress) => {
+          if (!isCurrent()) return;
+          this.#progress = progress;
+          this.#progressThrottle.notify();
+        },
+      });
+      if (!isCurrent()) return;
+      this.shares = [swarmId, ...this.shares.filter((id) => id !== swarmId)];
+      this.step = { status: 'initial' };
+    } catch (err) {
+      if (!isCurrent()) return;
+      console.error('shoal: creating share failed', err);
+      this.step = { status: 'error', message: caughtErrorMessage(err) };
+    }
+  }
+
+  #onCancel(): void {
+    if (this.step.status !== 'pending') return;
+    this.step.abort.abort();
+    // Whatever createShare settles with now is stale and dropped.
+    this.step = { status: 'initial' };
+  }
+}
+
+function preventFileNavigation(event: DragEvent): void {
+  // defaultPrevented: the drop zone took this one and set its own dropEffect.
+  if (event.defaultPrevented || !event.dataTransfer?.types.includes('Files')) return;
+  event.preventDefault();
+  if (event.type === 'dragover') event.dataTransfer.dropEffect = 'none';
+}
+
+defineElement('shoal-app', ShoalAppElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'shoal-app': ShoalAppElement;
+  }
+}

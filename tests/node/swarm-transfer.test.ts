@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
+import { sha256 } from '../../src/chunks/sha256.ts';
+import type { Channel } from '../../src/swarm/channel.ts';
+import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
+import { Swarm } from '../../src/swarm/swarm.ts';
+import { decodeMessage, encodeMessage } from '../../src/swarm/wire.ts';
+import { fullStore, makeContent, randomPeerIdFrom, seededBytes, seededRandom, type Content } from '../support/content.ts';
+
+const PIECE = 64 * 1024;
+
+function swarmFor(content: Content, opts: { seed: boolean; store: MemoryPieceStore; rng: () => number; manifest?: Content['manifest'] }) {
+  return new Swarm({
+    swarmId: content.swarmId,
+    localPeerId: randomPeerIdFrom(opts.rng),
+    manifest: opts.seed ? (opts.manifest ?? content.manifest) : null,
+    store: opts.store,
+    storedPieces: opts.seed ? content.pieces.map((_, i) => i) : [],
+    hash: sha256,
+    now: () => performance.now(),
+    random: opts.rng,
+  });
+}
+
+function completion(swarm: Swarm): Promise<void> {
+  return new Promise((resolve) => swarm.events.on('completed', () => resolve()));
+}
+
+async function expectStoreHolds(store: MemoryPieceStore, content: Content): Promise<void> {
+  for (let i = 0; i < content.pieces.length; i++) {
+    const stored = await store.get(i);
+    // Buffer.equals, not toEqual: deep equality walks typed arrays element by element.
+    expect(stored && Buffer.from(stored).equals(content.pieces[i]), `piece ${i}`).toBe(true);
+  }
+}
+
+/** Wraps a channel so that frames it sends can be altered (a lying peer). */
+function tamperingChannel(inner: Channel, tamper: (frame: Uint8Array) => Uint8Array): Channel {
+  return {
+    get bufferedAmount() { return inner.bufferedAmount; },
+    get lowWaterMark() { return inner.lowWaterMark; },
+    get closed() { return inner.closed; },
+    get onDrain() { return inner.onDrain; },
+    set onDrain(cb) { inner.onDrain = cb; },
+    get onMessage() { return inner.onMessage; },
+    set onMessage(cb) { inner.onMessage = cb; },
+    get onClose() { return inner.onClose; },
+    set onClose(cb) { inner.onClose = cb; },
+    send: (frame) => inner.send(tamper(frame)),
+    close: () => inner.close(),
+  };
+}
+
+describe('two swarms over an in-memory channel', () => {
+  it('transfer a multi-piece file, fetching the manifest from the seed', async () => {
+    const content = await makeContent(seededBytes(17 * PIECE + 1234, 7), PIECE);
+    const rng = seededRandom(1);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leechStore = new MemoryPieceStore();
+    const leech = swarmFor(content, { seed: false, store: leechStore, rng });
+    const manifests: unknown[] = [];
+    leech.events.on('manifestReceived', (m) => manifests.push(m));
+    const done = completion(leech);
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(a);
+    leech.addChannel(b);
+    await done;
+    expect(manifests).toHaveLength(1);
+    expect(leech.manifest).toEqual(content.manifest);
+    await expectStoreHolds(leechStore, content);
+    expect(seed.stats().bytesUploaded).toBe(content.data.byteLength);
+    expect(leech.stats().bytesDownloaded).toBe(content.data.byteLength);
+  });
+
+  it('reject a corrupted piece, never store it, and fetch it again', async () => {
+    const content = await makeContent(seededBytes(9 * PIECE, 11), PIECE);
+    const rng = seededRandom(2);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leechStore = new MemoryPieceStore();
+    const puts: number[] = [];
+    const realPut = leechStore.put.bind(leechStore);
+    leechStore.put = async (index, bytes) => {
+      expect(await sha256(bytes)).toEqual(content.manifest.pieceHashes.subarray(index * 32, index * 32 + 32));
+      puts.push(index);
+      return realPut(index, bytes);
+    };
+    const leech = swarmFor(content, { seed: false, store: leechStore, rng });
+    const failed: number[] = [];
+    leech.events.on('pieceFailed', (index) => failed.push(index));
+    const done = completion(leech);
+    let corrupted = false;
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(
+      tamperingChannel(a, (frame) => {
+        const message = decodeMessage(frame, { pieceCount: 9 });
+        if (corrupted || message.type !== 'block' || message.index !== 3) return frame;
+        corrupted = true;
+        const data = message.data.slice();
+        data[100] ^= 0xff;
+        return encodeMessage({ ...message, data });
+      }),
+    );
+    leech.addChannel(b);
+    await done;
+    expect(corrupted).toBe(true);
+    expect(failed).toEqual([3]);
+    expect(leech.stats().piecesFailed).toBe(1);
+    expect(puts.sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    await expectStoreHolds(leechStore, content);
+  });
+
+  it('reject a manifest whose hash does not match the swarm id, then take an honest one', async () => {
+    const content = await makeContent(seededBytes(4 * PIECE, 3), PIECE);
+    const other = await makeContent(seededBytes(4 * PIECE, 4), PIECE);
+    const rng = seededRandom(3);
+    const liar = swarmFor(content, { seed: true, store: await fullStore(other), rng, manifest: other.manifest });
+    const honest = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leechStore = new MemoryPieceStore();
+    const leech = swarmFor(content, { seed: false, store: leechStore, rng });
+    const rejected = new Promise<string>((resolve) => leech.events.on('manifestRejected', (_p, reason) => resolve(reason)));
+    const [l1, l2] = memoryChannelPair();
+    liar.addChannel(l1);
+    leech.addChannel(l2);
+    expect(await rejected).toMatch(/hash mismatch/);
+    expect(leech.manifest).toBeNull();
+    const done = completion(leech);
+    const [h1, h2] = memoryChannelPair();
+    honest.addChannel(h1);
+    leech.addChannel(h2);
+    await done;
+    await expectStoreHolds(leechStore, content);
+  });
+
+  it('a leecher seeds back: a third peer completes from the leecher alone', async () => {
+    const content = await makeContent(seededBytes(6 * PIECE + 99, 5), PIECE);
+    const rng = seededRandom(4);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const middleStore = new MemoryPieceStore();
+    const middle = swarmFor(content, { seed: false, store: middleStore, rng });
+    const middleDone = completion(middle);
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(a);
+    middle.addChannel(b);
+    await middleDone;
+    seed.destroy();
+    const lastStore = new MemoryPieceStore();
+    const last = swarmFor(content, { seed: false, store: lastStore, rng });
+    const lastDone = completion(last);
+    const [c, d] = memoryChannelPair();
+    middle.addChannel(c);
+    last.addChannel(d);
+    await lastDone;
+    await expectStoreHolds(lastStore, content);
+    expect(middle.stats().bytesUploaded).toBe(content.data.byteLength);
+  });
+});

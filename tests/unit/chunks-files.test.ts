@@ -1,0 +1,132 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readPieceFromFiles } from '../../src/chunks/file-piece-reader.ts';
+import { FilePieceStore } from '../../src/chunks/file-piece-store.ts';
+import { createManifest, pieceCount, type Manifest } from '../../src/chunks/manifest.ts';
+import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
+import { shareName } from '../../src/chunks/piece-hasher.ts';
+import { StorageError } from '../../src/chunks/piece-store.ts';
+import { assembleFile, SaveError } from '../../src/chunks/save-files.ts';
+import { bytesEqual, sha256 } from '../../src/chunks/sha256.ts';
+import { seededBytes } from '../support/content.ts';
+
+const P = 16 * 1024;
+
+/** Three files concatenated into `data`, with an empty file in the middle. */
+function fixture(): { data: Uint8Array; blobs: Blob[]; manifest: Manifest } {
+  const sizes = [P + 300, 0, 700, 2 * P + 5];
+  const data = seededBytes(sizes.reduce((a, b) => a + b, 0), 42);
+  const blobs: Blob[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    blobs.push(new Blob([data.slice(at, at + size)]));
+    at += size;
+  }
+  const manifest = createManifest({
+    name: 'x',
+    files: sizes.map((size, i) => ({ path: `d/f${i}`, size, mime: i === 2 ? 'text/plain' : 'application/octet-stream' })),
+    pieceLength: P,
+    pieceHashes: new Uint8Array(Math.ceil(data.byteLength / P) * 32),
+  });
+  return { data, blobs, manifest };
+}
+
+async function storeWithAllPieces(data: Uint8Array, m: Manifest): Promise<MemoryPieceStore> {
+  const store = new MemoryPieceStore();
+  for (let i = 0; i < pieceCount(m); i++) await store.put(i, data.subarray(i * P, (i + 1) * P));
+  return store;
+}
+
+describe('reading pieces from dropped files', () => {
+  it('reads every piece, across file boundaries, as the concatenation of the files', async () => {
+    const { data, blobs, manifest } = fixture();
+    for (let i = 0; i < pieceCount(manifest); i++) {
+      expect(await readPieceFromFiles(blobs, manifest, i)).toEqual(data.subarray(i * P, (i + 1) * P));
+    }
+  });
+
+  it('refuses a file list that does not match the manifest', async () => {
+    const { blobs, manifest } = fixture();
+    await expect(readPieceFromFiles(blobs.slice(1), manifest, 0)).rejects.toThrow(StorageError);
+    const changed = [...blobs];
+    changed[0] = new Blob([new Uint8Array(10)]);
+    await expect(readPieceFromFiles(changed, manifest, 0)).rejects.toMatchObject({ code: 'unavailable' });
+  });
+
+  it('FilePieceStore serves every piece and refuses writes', async () => {
+    const { data, blobs, manifest } = fixture();
+    const store = new FilePieceStore(blobs, manifest);
+    expect(await store.indices()).toEqual([0, 1, 2, 3]);
+    expect(await store.get(3)).toEqual(data.subarray(3 * P));
+    expect(await store.get(4)).toBeUndefined();
+    await expect(store.put(0, new Uint8Array(1))).rejects.toMatchObject({ code: 'unavailable' });
+    await store.destroy();
+    expect(await store.indices()).toEqual([]);
+    await expect(store.get(0)).rejects.toThrow(StorageError);
+    expect(() => new FilePieceStore(blobs.slice(1), manifest)).toThrow(RangeError);
+  });
+});
+
+describe('assembling files from stored pieces', () => {
+  it('rebuilds each file exactly, with its mime type', async () => {
+    const { data, manifest } = fixture();
+    const store = await storeWithAllPieces(data, manifest);
+    let at = 0;
+    for (let f = 0; f < manifest.files.length; f++) {
+      const blob = await assembleFile(manifest, f, store);
+      const size = manifest.files[f].size;
+      expect(blob.size).toBe(size);
+      expect(blob.type).toBe(manifest.files[f].mime);
+      expect(new Uint8Array(await blob.arrayBuffer())).toEqual(data.subarray(at, at + size));
+      at += size;
+    }
+  });
+
+  it('fails with SaveError("incomplete") when a piece is missing or short', async () => {
+    const { data, manifest } = fixture();
+    const store = await storeWithAllPieces(data, manifest);
+    const missing = new MemoryPieceStore();
+    await missing.put(0, (await store.get(0))!);
+    await expect(assembleFile(manifest, 3, missing)).rejects.toMatchObject({ code: 'incomplete' });
+    await missing.put(1, new Uint8Array(5));
+    const error = await assembleFile(manifest, 2, missing).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SaveError);
+    expect((error as SaveError).code).toBe('incomplete');
+  });
+});
+
+describe('share names', () => {
+  it('uses the file name, the common top folder, or a count', () => {
+    expect(shareName(['a.txt'])).toBe('a.txt');
+    expect(shareName(['photos/2024/a.jpg'])).toBe('a.jpg');
+    expect(shareName(['photos/a.jpg', 'photos/b/c.jpg'])).toBe('photos');
+    expect(shareName(['photos/a.jpg', 'videos/b.mp4'])).toBe('2 files');
+    expect(shareName(['a.txt', 'b.txt', 'c.txt'])).toBe('3 files');
+    expect(shareName(['photos', 'photos2/x'])).toBe('2 files');
+  });
+});
+
+describe('sha256', () => {
+  afterEach(() => vi.unstubAllGlobals());
+  const input = seededBytes(100_000, 3);
+  const expected = new Uint8Array(createHash('sha256').update(input).digest());
+
+  it('hashes with WebCrypto', async () => {
+    expect(await sha256(input)).toEqual(expected);
+    expect(await sha256(input.subarray(10, 20))).toEqual(new Uint8Array(createHash('sha256').update(input.subarray(10, 20)).digest()));
+  });
+
+  it('falls back to hash-wasm where WebCrypto is missing (insecure contexts)', async () => {
+    vi.stubGlobal('crypto', {});
+    expect(globalThis.crypto.subtle).toBeUndefined();
+    const [a, b] = await Promise.all([sha256(input), sha256(new Uint8Array(0))]);
+    expect(a).toEqual(expected);
+    expect(b).toEqual(new Uint8Array(createHash('sha256').digest()));
+  });
+
+  it('compares bytes', () => {
+    expect(bytesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 2]))).toBe(true);
+    expect(bytesEqual(new Uint8Array([1, 2]), new Uint8Array([1, 3]))).toBe(false);
+    expect(bytesEqual(new Uint8Array([1]), new Uint8Array([1, 0]))).toBe(false);
+  });
+});

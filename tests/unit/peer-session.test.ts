@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import type { Channel } from '../../src/swarm/channel.ts';
+import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
+import {
+  PeerSession,
+  type SessionClosedError,
+  type SessionEvents,
+  type SessionOptions,
+} from '../../src/swarm/peer-session.ts';
+import { BLOCK_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage, type WireMessage } from '../../src/swarm/wire.ts';
+
+const SWARM = new Uint8Array(32).fill(7);
+const ID_A = new Uint8Array(16).fill(1);
+const ID_B = new Uint8Array(16).fill(2);
+
+function recorder() {
+  const log: string[] = [];
+  let closedWith: SessionClosedError | null = null;
+  const events: SessionEvents = {
+    handshaked: () => log.push('handshaked'),
+    metadataRequested: () => log.push('metadataRequested'),
+    metadataChunkReceived: (_s, total, offset) => log.push(`metadata ${total}@${offset}`),
+    metadataRejected: () => log.push('metadataRejected'),
+    piecesAnnounced: (s) => log.push(`pieces ${s.remotePieces === 'all' ? 'all' : s.remotePieces?.count()}`),
+    haveReceived: (_s, i) => log.push(`have ${i}`),
+    blockReceived: (_s, i, begin, data) => log.push(`block ${i}:${begin}+${data.byteLength}`),
+    requestRejected: (_s, r) => log.push(`rejected ${r.index}:${r.begin}`),
+    uploaded: () => undefined,
+    closed: (_s, error) => {
+      closedWith = error;
+      log.push(`closed ${error.reason}`);
+    },
+  };
+  return { log, events, closed: () => closedWith };
+}
+
+function session(channel: Channel, localPeerId: Uint8Array, events: SessionEvents, extra: Partial<SessionOptions> = {}) {
+  return new PeerSession(channel, {
+    swarmId: SWARM,
+    localPeerId,
+    events,
+    readBlock: async (r) => new Uint8Array(r.length).fill(r.index),
+    isValidRequest: (r) => r.index < 4 && r.length === BLOCK_BYTES,
+    now: () => 0,
+    ...extra,
+  });
+}
+
+/** A raw remote end: we speak wire messages to the session by hand. */
+function rawRemote(channel: Channel) {
+  const received: WireMessage[] = [];
+  channel.onMessage = (frame) => received.push(decodeMessage(frame, { pieceCount: 4 }));
+  return {
+    received,
+    send: (m: WireMessage) => channel.send(encodeMessage(m)),
+    sendRaw: (bytes: Uint8Array) => channel.send(bytes),
+  };
+}
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('PeerSession', () => {
+  it('handshakes, then decodes a bitfield that arrived before the manifest was known', async () => {
+    const [a, b] = memoryChannelPair();
+    const rec = recorder();
+    const s = session(a, ID_A, rec.events);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.send({ type: 'bitfield', bits: new Uint8Array([0b1010_0000]) });
+    remote.send({ type: 'have', index: 3 });
+    await flush();
+    expect(rec.log).toEqual(['handshaked']);
+    s.setPieceCount(4);
+    expect(rec.log).toEqual(['handshaked', 'pieces 2', 'have 3']);
+    expect(s.remotePeerId).toBe('02'.repeat(16));
+    expect(remote.received[0].type).toBe('handshake');
+  });
+
+  it('closes on a handshake for another swarm, on itself, and on messages before the handshake', async () => {
+    for (const [first, reason] of [
+      [{ type: 'handshake', version: PROTOCOL_VERSION, swarmId: new Uint8Array(32), peerId: ID_B }, 'wrong-swarm'],
+      [{ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_A }, 'self'],
+      [{ type: 'have', index: 1 }, 'protocol-error'],
+    ] as const) {
+      const [a, b] = memoryChannelPair();
+      const rec = recorder();
+      session(a, ID_A, rec.events);
+      rawRemote(b).send(first as WireMessage);
+      await flush();
+      expect(rec.closed()?.reason).toBe(reason);
+    }
+  });
+
+  it('closes the connection on a malformed frame, with a protocol error', async () => {
+    const [a, b] = memoryChannelPair();
+    const rec = recorder();
+    session(a, ID_A, rec.events);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.sendRaw(new Uint8Array([6, 1, 2])); // truncated request
+    await flush();
+    expect(rec.closed()?.reason).toBe('protocol-error');
+    expect(b.closed).toBe(true);
+  });
+
+  it('serves valid requests, rejects what it does not have, and closes on invalid ones', async () => {
+    const [a, b] = memoryChannelPair();
+    const rec = recorder();
+    const s = session(a, ID_A, rec.events, {
+      readBlock: async (r) => (r.index === 2 ? null : new Uint8Array(r.length).fill(r.index)),
+    });
+    s.setPieceCount(4);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.send({ type: 'request', index: 1, begin: 0, length: BLOCK_BYTES });
+    remote.send({ type: 'request', index: 2, begin: 0, length: BLOCK_BYTES });
+    await flush();
+    const types = remote.received.map((m) => m.type);
+    expect(types).toEqual(['handshake', 'block', 'reject']);
+    remote.send({ type: 'request', index: 9, begin: 0, length: BLOCK_BYTES });
+    await flush();
+    expect(rec.closed()?.reason).toBe('protocol-error');
+  });
+
+  it('stops uploading above the high-water mark and resumes on drain', async () => {
+    let buffered = 0;
+    let drain: (() => void) | null = null;
+    const sent: Uint8Array[] = [];
+    const channel: Channel = {
+      send: (frame) => {
+        sent.push(frame);
+        buffered += frame.byteLength;
+      },
+      get bufferedAmount() { return buffered; },
+      set onDrain(cb) { drain = cb; },
+      get onDrain() { return drain; },
+      onMessage: null,
+      onClose: null,
+      lowWaterMark: 0,
+      closed: false,
+      close: () => undefined,
+    };
+    session(channel, ID_A, recorder().events, { highWaterMark: 3 * BLOCK_BYTES }).setPieceCount(4);
+    channel.onMessage!(encodeMessage({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B }));
+    for (let i = 0; i < 4; i++) channel.onMessage!(encodeMessage({ type: 'request', index: i, begin: 0, length: BLOCK_BYTES }));
+    await flush();
+    const blocks = () => sent.filter((f) => f[0] === 7).length;
+    expect(blocks()).toBe(3);
+    buffered = 0;
+    drain!();
+    await flush();
+    expect(blocks()).toBe(4);
+  });
+
+  it('drops a cancelled request from the upload queue', async () => {
+    const [a, b] = memoryChannelPair();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const s = session(a, ID_A, recorder().events, {
+      readBlock: async (r) => {
+        await gate;
+        return new Uint8Array(r.length);
+      },
+    });
+    s.setPieceCount(4);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.send({ type: 'request', index: 0, begin: 0, length: BLOCK_BYTES });
+    remote.send({ type: 'request', index: 1, begin: 0, length: BLOCK_BYTES });
+    remote.send({ type: 'cancel', index: 1, begin: 0, length: BLOCK_BYTES });
+    await flush();
+    release();
+    await flush();
+    await flush();
+    const blocks = remote.received.filter((m) => m.type === 'block');
+    expect(blocks.map((m) => (m.type === 'block' ? m.index : -1))).toEqual([0]);
+  });
+
+  it('ignores blocks it did not ask for and reports the ones it did', async () => {
+    const [a, b] = memoryChannelPair();
+    const rec = recorder();
+    const s = session(a, ID_A, rec.events);
+    s.setPieceCount(4);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    await flush();
+    s.request({ index: 1, begin: 0, length: BLOCK_BYTES });
+    remote.send({ type: 'block', index: 2, begin: 0, data: new Uint8Array(BLOCK_BYTES) });
+    remote.send({ type: 'block', index: 1, begin: 0, data: new Uint8Array(BLOCK_BYTES) });
+    await flush();
+    expect(rec.log.filter((l) => l.startsWith('block'))).toEqual([`block 1:0+${BLOCK_BYTES}`]);
+    expect(s.inflight.size).toBe(0);
+  });
+
+  it('on close, reports once and forgets requests in flight', async () => {
+    const [a, b] = memoryChannelPair();
+    const rec = recorder();
+    const s = session(a, ID_A, rec.events);
+    rawRemote(b).send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    await flush();
+    s.request({ index: 1, begin: 0, length: BLOCK_BYTES });
+    b.close();
+    await flush();
+    s.close();
+    expect(rec.log.filter((l) => l.startsWith('closed'))).toEqual(['closed remote']);
+    expect(s.inflight.size).toBe(0);
+  });
+});
