@@ -2,11 +2,13 @@ import {
   ShoalError,
   type HashingProgress,
   type ShareInputFile,
+  type ShoalErrorCode,
   type ShoalApp,
   type SwarmId,
   type TransferSnapshot,
 } from './app-model.ts';
-import { encodeManifest, isSwarmId, pieceCount, swarmIdOf } from './chunks/manifest.ts';
+import { encodeManifest, isSwarmId, pieceCount, swarmIdOf, type Manifest } from './chunks/manifest.ts';
+import { StorageError } from './chunks/piece-store.ts';
 import { FilePieceStore } from './chunks/file-piece-store.ts';
 import { IdbPieceStore } from './chunks/idb-piece-store.ts';
 import { hashFiles } from './chunks/piece-hasher.ts';
@@ -69,10 +71,16 @@ export class ShoalRuntime implements ShoalApp {
     files: ShareInputFile[],
     opts: { onProgress?: (p: HashingProgress) => void; signal?: AbortSignal },
   ): Promise<SwarmId> {
-    const manifest = await hashFiles(files, {
-      onProgress: (bytesHashed, totalBytes) => opts.onProgress?.({ bytesHashed, totalBytes }),
-      signal: opts.signal,
-    });
+    let manifest: Manifest;
+    try {
+      manifest = await hashFiles(files, {
+        onProgress: (bytesHashed, totalBytes) => opts.onProgress?.({ bytesHashed, totalBytes }),
+        signal: opts.signal,
+      });
+    } catch (error) {
+      if (error instanceof DOMException && error.name === 'AbortError') throw error;
+      throw asShoalError(error, 'hashing-failed');
+    }
     const swarmId = await swarmIdOf(encodeManifest(manifest));
     if (this.transfers.has(swarmId)) return swarmId;
     const ordered = manifest.files.map((f) => files.find((input) => input.path === f.path)!.file);
@@ -105,7 +113,11 @@ export class ShoalRuntime implements ShoalApp {
     if (!transfer || !manifest || !transfer.swarm.complete) {
       throw new ShoalError('save-failed', 'This file has not finished downloading yet.');
     }
-    await saveFile(manifest, fileIndex, transfer.store);
+    try {
+      await saveFile(manifest, fileIndex, transfer.store);
+    } catch (error) {
+      throw asShoalError(error, 'save-failed');
+    }
   }
 
   /** The transfer for a swarm, for diagnostics and tests. */
@@ -153,6 +165,15 @@ export class ShoalRuntime implements ShoalApp {
   private notify(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Our own errors pass through; storage errors keep their meaning; anything else gets `fallback`. */
+function asShoalError(error: unknown, fallback: ShoalErrorCode): ShoalError {
+  if (error instanceof ShoalError) return error;
+  if (error instanceof StorageError && error.code === 'quota-exceeded') {
+    return new ShoalError('storage-full', error.message);
+  }
+  return new ShoalError(fallback, error instanceof Error ? error.message : String(error));
 }
 
 function range(count: number): number[] {

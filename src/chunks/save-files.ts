@@ -42,12 +42,24 @@ export async function assembleFile(m: Manifest, fileIndex: number, store: PieceS
   return new Blob(parts, { type: m.files[fileIndex].mime });
 }
 
-export async function saveFile(m: Manifest, fileIndex: number, store: PieceStore): Promise<SaveResult> {
+/**
+ * `download` hands the file to the browser's download manager (works
+ * everywhere, no dialog); `picker` asks where to write it and streams there
+ * (File System Access, Chromium), falling back to a download elsewhere.
+ */
+export type SaveMethod = 'download' | 'picker';
+
+export async function saveFile(
+  m: Manifest,
+  fileIndex: number,
+  store: PieceStore,
+  method: SaveMethod = 'download',
+): Promise<SaveResult> {
   const file = m.files[fileIndex];
   if (!file) throw new RangeError(`file index ${fileIndex} out of range`);
   const name = basename(file.path);
   const picker = (globalThis as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
-  if (picker) {
+  if (picker && method === 'picker') {
     // Called before any other await: the picker needs the click's user activation.
     let handle: FileSystemFileHandle;
     try {

@@ -74,7 +74,7 @@ export async function saveAll(page: Page): Promise<Map<string, string>> {
   return saved;
 }
 
-/** The local and remote addresses of every connection's selected ICE candidate pair. */
+/** The local and remote addresses of every open connection's selected ICE candidate pair. */
 export async function selectedCandidateAddresses(page: Page): Promise<Array<{ local: string; remote: string }>> {
   return page.evaluate(async () => {
     const connections = (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections;
@@ -89,7 +89,11 @@ export async function selectedCandidateAddresses(page: Page): Promise<Array<{ lo
         const pair = byId.get(s.selectedCandidatePairId as string)!;
         const local = byId.get(pair.localCandidateId as string)!;
         const remote = byId.get(pair.remoteCandidateId as string)!;
-        pairs.push({ local: String(local.address ?? local.ip), remote: String(remote.address ?? remote.ip) });
+        pairs.push({
+          local: String(local.address ?? local.ip),
+          // Chromium redacts a peer-reflexive remote's address; the other side's local address tells.
+          remote: remote.candidateType === 'prflx' ? 'prflx' : String(remote.address ?? remote.ip),
+        });
       }
     }
     return pairs;

@@ -20,9 +20,15 @@ test('a share reaches a second browser, verified, and seeds on to a third', asyn
   expect(saved.get(big.name)).toBe(big.sha256);
   expect(saved.get(small.name)).toBe(small.sha256);
 
-  const pairs = await selectedCandidateAddresses(leecher.page);
-  expect(pairs.length).toBeGreaterThan(0);
-  for (const pair of pairs) expect(pair).toEqual({ local: '127.0.0.1', remote: '127.0.0.1' });
+  // Both ends of every selected pair are on loopback (each page vouches for its own local address).
+  for (const page of [leecher.page, seeder.page]) {
+    const pairs = await selectedCandidateAddresses(page);
+    expect(pairs.length).toBeGreaterThan(0);
+    for (const pair of pairs) {
+      expect(pair.local).toBe('127.0.0.1');
+      expect(['127.0.0.1', 'prflx']).toContain(pair.remote);
+    }
+  }
 
   await seeder.context.close();
 
@@ -43,5 +49,32 @@ test('a bad link shows a clear error', async ({ browser }) => {
   const { page, context } = await newPeerPage(browser);
   await page.goto('/#garbage');
   await expect(page.getByRole('alert')).toContainText(/not a (valid )?Shoal share link/i);
+  await context.close();
+});
+
+// A well-formed swarm id (43 base64url chars, spare bits zero) that nobody is seeding.
+const LONELY_SWARM = 'A'.repeat(43);
+
+test('a link nobody seeds says there are no peers yet and keeps waiting', async ({ browser }) => {
+  const { page, context } = await newPeerPage(browser);
+  await page.goto(`/#${LONELY_SWARM}`);
+  await expect(page.getByText(/No peers yet/)).toBeVisible();
+  await page.waitForTimeout(2_000);
+  await expect(page.getByText(/No peers yet/)).toBeVisible();
+  await context.close();
+});
+
+test('an unreachable signaling server is reported, and the page recovers when it comes back', async ({ browser }) => {
+  const { page, context } = await newPeerPage(browser);
+  let reachable = false;
+  await page.routeWebSocket(/\/signal$/, (ws) => {
+    if (reachable) ws.connectToServer();
+    else ws.close({ code: 1011, reason: 'test: server unreachable' });
+  });
+  await page.goto(`/#${LONELY_SWARM}`);
+  await expect(page.getByText(/Can't reach the signaling server/).first()).toBeVisible();
+  reachable = true;
+  await expect(page.getByText(/No peers yet/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/Can't reach the signaling server/)).toHaveCount(0);
   await context.close();
 });
