@@ -10,6 +10,11 @@ export interface WebRtcTransportOptions {
   acceptCandidate?: (candidateLine: string) => boolean;
   /** Wait for `bufferedamountlow` below this many bytes. */
   lowWaterMark?: number;
+  /**
+   * Implementation-specific RTCPeerConnection settings merged under the ICE
+   * servers, e.g. node-datachannel's `bindAddress` for Node peers.
+   */
+  peerConnectionConfig?: Record<string, unknown>;
 }
 
 const DEFAULT_LOW_WATER_MARK = 1024 * 1024;
@@ -23,7 +28,7 @@ export class WebRtcTransport implements Transport {
       initiator: connectOpts.initiator,
       trickle: true,
       // Never fall back to simple-peer's default public STUN servers.
-      config: { iceServers: connectOpts.iceServers },
+      config: { ...this.opts.peerConnectionConfig, iceServers: connectOpts.iceServers },
       channelConfig: { ordered: true },
     });
     const accept = this.opts.acceptCandidate;

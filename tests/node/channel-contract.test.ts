@@ -1,0 +1,29 @@
+import { afterAll } from 'vitest';
+import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
+import type { Channel } from '../../src/swarm/channel.ts';
+import type { SignalData } from '../../src/swarm/transport.ts';
+import { WebRtcTransport } from '../../src/swarm/webrtc-transport.ts';
+import { runChannelContract } from '../support/channel-contract.ts';
+
+runChannelContract('memory pair', async () => memoryChannelPair());
+
+// Real WebRTC data channels in Node (simple-peer over node-datachannel), bound to loopback.
+const transport = new WebRtcTransport({ peerConnectionConfig: { bindAddress: '127.0.0.1' } });
+
+// node-datachannel (through webrtc-polyfill) never reports the remote end closing a channel;
+// sessions still notice through their keepalive timeout. Browsers do report it.
+runChannelContract('WebRTC (node-datachannel)', async () => {
+  let toB: (data: SignalData) => void = () => undefined;
+  let toA: (data: SignalData) => void = () => undefined;
+  const a = transport.connect({ initiator: true, iceServers: [], sendSignal: (d) => toB(d) });
+  const b = transport.connect({ initiator: false, iceServers: [], sendSignal: (d) => toA(d) });
+  toB = (d) => b.signal(d);
+  toA = (d) => a.signal(d);
+  return Promise.all([a.channel, b.channel]) as Promise<[Channel, Channel]>;
+}, { noticesRemoteClose: false });
+
+afterAll(async () => {
+  // node-datachannel keeps native threads alive until told to clean up.
+  const { cleanup } = await import('node-datachannel');
+  cleanup();
+});

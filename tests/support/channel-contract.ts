@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ChannelClosedError, type Channel } from '../../src/swarm/channel.ts';
+
+/**
+ * The behaviour every Channel implementation (memory, WebRTC, simulated link)
+ * must share. `makePair` returns two connected, open channels.
+ */
+export function runChannelContract(
+  name: string,
+  makePair: () => Promise<[Channel, Channel]>,
+  opts: { noticesRemoteClose?: boolean } = {},
+): void {
+  const noticesRemoteClose = opts.noticesRemoteClose ?? true;
+  describe(`Channel contract: ${name}`, () => {
+    it('delivers frames whole and in order, both ways', async () => {
+      const [a, b] = await makePair();
+      const atB = collect(b, 50);
+      const atA = collect(a, 1);
+      for (let i = 0; i < 50; i++) a.send(frameOf(i, 1 + ((i * 977) % 4000)));
+      b.send(frameOf(99, 10));
+      const frames = await atB;
+      expect(frames.map((f) => f[0])).toEqual([...Array(50).keys()]);
+      frames.forEach((f, i) => expect(f.byteLength).toBe(1 + ((i * 977) % 4000)));
+      expect((await atA)[0][0]).toBe(99);
+      a.close();
+    });
+
+    it('carries a 256 KiB frame intact', async () => {
+      const [a, b] = await makePair();
+      const big = frameOf(7, 256 * 1024);
+      const got = collect(b, 1);
+      a.send(big);
+      expect(Buffer.from((await got)[0]).equals(Buffer.from(big))).toBe(true);
+      a.close();
+    });
+
+    it('reports buffered bytes and drains', async () => {
+      const [a, b] = await makePair();
+      const received = collect(b, 64);
+      const drained = new Promise<void>((resolve) => (a.onDrain = resolve));
+      for (let i = 0; i < 64; i++) a.send(frameOf(i, 64 * 1024));
+      expect(a.bufferedAmount).toBeGreaterThan(a.lowWaterMark);
+      await drained;
+      expect(a.bufferedAmount).toBeLessThanOrEqual(a.lowWaterMark);
+      await received;
+      a.close();
+    });
+
+    it('closes once, and refuses sends after close', async () => {
+      const [a, b] = await makePair();
+      let aClosed = 0;
+      a.onClose = () => aClosed++;
+      a.close();
+      a.close();
+      expect(aClosed).toBe(1);
+      expect(a.closed).toBe(true);
+      expect(() => a.send(new Uint8Array(1))).toThrow(ChannelClosedError);
+      b.close();
+    });
+
+    it.runIf(noticesRemoteClose)('tells the other end, once, when one end closes', async () => {
+      const [a, b] = await makePair();
+      let bClosed = 0;
+      const bDone = new Promise<void>((resolve) => (b.onClose = () => (bClosed++, resolve())));
+      a.close();
+      await bDone;
+      expect(bClosed).toBe(1);
+      expect(b.closed).toBe(true);
+      expect(() => b.send(new Uint8Array(1))).toThrow(ChannelClosedError);
+    });
+  });
+}
+
+function frameOf(tag: number, length: number): Uint8Array {
+  const frame = new Uint8Array(length);
+  for (let i = 0; i < length; i++) frame[i] = (tag + i) & 0xff;
+  frame[0] = tag;
+  return frame;
+}
+
+function collect(channel: Channel, count: number): Promise<Uint8Array[]> {
+  return new Promise((resolve) => {
+    const frames: Uint8Array[] = [];
+    channel.onMessage = (frame) => {
+      frames.push(frame.slice());
+      if (frames.length === count) resolve(frames);
+    };
+  });
+}
