@@ -30,7 +30,8 @@ export async function readPiece(files: readonly Blob[], g: PieceGeometry, index:
   }
   let buffer: ArrayBuffer;
   try {
-    buffer = await new Blob(parts).arrayBuffer();
+    // Most pieces lie inside one file: read that slice directly rather than wrapping it in a new Blob.
+    buffer = await (parts.length === 1 ? parts[0] : new Blob(parts)).arrayBuffer();
   } catch (error) {
     throw new StorageError('unavailable', `could not read piece ${index}: ${String(error)}`, { cause: error });
   }
