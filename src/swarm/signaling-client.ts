@@ -44,8 +44,11 @@ export class SignalingServerError extends Error {
 }
 
 export interface SignalingClientOptions {
-  /** `ws://host:port/signal` */
-  url: string;
+  /**
+   * `ws://host:port/signal`, or several interchangeable servers (instances
+   * sharing rooms through Redis): each reconnect tries the next one.
+   */
+  url: string | readonly string[];
   peerId: PeerId;
   WebSocketImpl: WebSocketConstructorLike;
   random: () => number;
@@ -82,6 +85,9 @@ export class SignalingClient {
   private socket: WebSocketLike | null = null;
   private currentStatus: SignalingStatus = 'down';
   private reconnectAttempt = 0;
+  private urlIndex = 0;
+  /** Set by a server's `reconnect`: the delay before the next connect, instead of the backoff. */
+  private reconnectDelayMs: number | null = null;
   private rejoinAttempt = 0;
   private reconnectTimer: unknown = null;
   private rejoinTimer: unknown = null;
@@ -175,7 +181,8 @@ export class SignalingClient {
   private connect(): void {
     this.reconnectTimer = null;
     this.setStatus('connecting');
-    const socket = new this.opts.WebSocketImpl(this.opts.url);
+    const urls = typeof this.opts.url === 'string' ? [this.opts.url] : this.opts.url;
+    const socket = new this.opts.WebSocketImpl(urls[this.urlIndex++ % urls.length] as string);
     this.socket = socket;
     socket.onopen = () => {
       this.reconnectAttempt = 0;
@@ -193,7 +200,9 @@ export class SignalingClient {
       this.socket = null;
       this.cancelTimers();
       this.setStatus('down');
-      this.reconnectTimer = this.setTimer(() => this.connect(), this.backoffMs(this.reconnectAttempt++));
+      const delayMs = this.reconnectDelayMs ?? this.backoffMs(this.reconnectAttempt++);
+      this.reconnectDelayMs = null;
+      this.reconnectTimer = this.setTimer(() => this.connect(), delayMs);
     };
   }
 
@@ -222,7 +231,12 @@ export class SignalingClient {
         return;
       case 'error':
         this.events.emit('error', new SignalingServerError(msg.code, msg.message, msg.ref));
-        if (msg.code === 'peer-id-taken') this.scheduleRejoin();
+        if (msg.code === 'peer-id-taken' || msg.code === 'unavailable') this.scheduleRejoin();
+        return;
+      case 'reconnect':
+        // The server is going away and closes this socket next. Everyone it served gets this at once,
+        // so return at a random moment in its window rather than all together.
+        this.reconnectDelayMs = this.opts.random() * msg.withinMs;
         return;
     }
     // Messages for a room we left in the meantime are stale.
@@ -265,11 +279,15 @@ export class SignalingClient {
     return true;
   }
 
-  /** Exponential backoff with full jitter between the minimum and the current ceiling. */
+  /**
+   * Exponential backoff with jitter between the minimum and a ceiling that
+   * doubles per attempt. Even the first retry is jittered (ceiling 2 × min):
+   * when a server dies, all its clients notice at once.
+   */
   private backoffMs(attempt: number): number {
     const min = this.opts.minBackoffMs ?? DEFAULT_MIN_BACKOFF_MS;
     const max = this.opts.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
-    const ceiling = Math.min(max, min * 2 ** Math.min(attempt, 30));
+    const ceiling = Math.min(max, min * 2 ** Math.min(attempt + 1, 30));
     return min + this.opts.random() * (ceiling - min);
   }
 

@@ -18,6 +18,8 @@ export const MAX_ICE_FIELD_CHARS = 1024;
 export const MAX_ERROR_MESSAGE_CHARS = 1024;
 export const ROOM_ID_MIN_CHARS = 16;
 export const ROOM_ID_MAX_CHARS = 128;
+/** Longest spread a server may ask reconnecting clients to scatter over. */
+export const MAX_RECONNECT_WITHIN_MS = 5 * 60_000;
 
 /** A swarm id, base64url. */
 export type RoomId = string;
@@ -35,7 +37,10 @@ export type SignalingErrorCode =
   | 'peer-id-taken'
   | 'peer-id-mismatch'
   | 'too-many-rooms'
-  | 'rate-limited';
+  | 'rate-limited'
+  | 'too-many-sockets'
+  | 'origin-not-allowed'
+  | 'unavailable';
 
 const ERROR_CODES: ReadonlySet<string> = new Set<SignalingErrorCode>([
   'bad-json',
@@ -49,6 +54,9 @@ const ERROR_CODES: ReadonlySet<string> = new Set<SignalingErrorCode>([
   'peer-id-mismatch',
   'too-many-rooms',
   'rate-limited',
+  'too-many-sockets',
+  'origin-not-allowed',
+  'unavailable',
 ]);
 
 export class SignalingProtocolError extends Error {
@@ -120,8 +128,18 @@ export interface ErrorMessage {
   message: string;
   ref?: string;
 }
+/**
+ * The server is going away (shutdown, deploy): reconnect after a random delay
+ * in [0, withinMs), so that its clients do not all return in the same instant.
+ */
+export interface ReconnectMessage {
+  v: 1;
+  type: 'reconnect';
+  withinMs: number;
+}
 export type ServerMessage =
   | WelcomeMessage
+  | ReconnectMessage
   | PeersMessage
   | PeerJoinedMessage
   | PeerLeftMessage
@@ -153,8 +171,11 @@ export function encode(msg: ClientMessage | ServerMessage): string {
 const encoder = new TextEncoder();
 
 function exceedsBytes(text: string, limitBytes: number): boolean {
-  // Every UTF-16 code unit takes at least one UTF-8 byte: huge strings are refused before encoding.
-  return text.length > limitBytes || encoder.encode(text).length > limitBytes;
+  // A UTF-16 code unit takes 1 to 3 UTF-8 bytes, so most strings are decided by length alone,
+  // and only those in between pay for encoding (this runs on every relayed signal).
+  if (text.length > limitBytes) return true;
+  if (text.length * 3 <= limitBytes) return false;
+  return encoder.encode(text).length > limitBytes;
 }
 
 type Fields = Record<string, unknown>;
@@ -269,6 +290,15 @@ export function parseServerMessage(raw: string): ServerMessage | SignalingProtoc
       if (missing) return missing;
       const iceServers = parseIceServers(fields.iceServers);
       return iceServers instanceof SignalingProtocolError ? r.fail(iceServers.message) : { v: 1, type, iceServers };
+    }
+    case 'reconnect': {
+      const missing = r.onlyKeys(['withinMs']);
+      if (missing) return missing;
+      const withinMs = fields.withinMs;
+      if (typeof withinMs !== 'number' || !Number.isInteger(withinMs) || withinMs < 0 || withinMs > MAX_RECONNECT_WITHIN_MS) {
+        return r.fail(`"withinMs" must be an integer 0..${MAX_RECONNECT_WITHIN_MS}`);
+      }
+      return { v: 1, type, withinMs };
     }
     case 'peers': {
       const room = r.onlyKeys(['room', 'peers']) ?? r.room();

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { TestClient } from './signaling-harness.ts';
 import { ConfigError, DEFAULT_STATIC_DIR, parseConfig } from '../../signaling/config.ts';
+import { DEFAULT_LIMITS } from '../../signaling/limits.ts';
 import { createSignalingServer, type LogLine, type SignalingServer } from '../../signaling/server.ts';
-import { MAX_FRAME_BYTES, type ServerMessage } from '../../src/swarm/signaling-protocol.ts';
+import { MAX_FRAME_BYTES } from '../../src/swarm/signaling-protocol.ts';
 
 const ROOM = 'room_0123456789abcdef';
 const OTHER_ROOM = 'room_fedcba9876543210';
@@ -14,66 +16,6 @@ const PEER_A = 'a'.repeat(32);
 const PEER_B = 'b'.repeat(32);
 const PEER_C = 'c'.repeat(32);
 const OFFER = { type: 'offer', sdp: 'v=0 secret-sdp-body' };
-
-/** A raw `ws` client that queues every server message for the test to take in order. */
-class TestClient {
-  private readonly queue: ServerMessage[] = [];
-  private waiter: ((msg: ServerMessage) => void) | null = null;
-  readonly closed: Promise<number>;
-
-  private constructor(readonly socket: WebSocket) {
-    socket.on('message', (data) => {
-      const msg = JSON.parse(String(data)) as ServerMessage;
-      if (this.waiter) {
-        const w = this.waiter;
-        this.waiter = null;
-        w(msg);
-      } else this.queue.push(msg);
-    });
-    this.closed = new Promise((resolve) => socket.on('close', (code) => resolve(code)));
-  }
-
-  static async connect(url: string): Promise<TestClient> {
-    const socket = new WebSocket(url);
-    const client = new TestClient(socket);
-    await new Promise<void>((resolve, reject) => {
-      socket.once('open', () => resolve());
-      socket.once('error', reject);
-    });
-    return client;
-  }
-
-  next(timeoutMs = 2000): Promise<ServerMessage> {
-    const queued = this.queue.shift();
-    if (queued) return Promise.resolve(queued);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no message within timeout')), timeoutMs);
-      this.waiter = (msg) => {
-        clearTimeout(timer);
-        resolve(msg);
-      };
-    });
-  }
-
-  /** Resolves if nothing arrives for `ms`. */
-  async expectSilence(ms = 150): Promise<void> {
-    await new Promise((r) => setTimeout(r, ms));
-    expect(this.queue).toEqual([]);
-  }
-
-  sendJson(value: unknown): void {
-    this.socket.send(JSON.stringify(value));
-  }
-
-  async join(room: string, peerId: string): Promise<ServerMessage> {
-    this.sendJson({ v: 1, type: 'join', room, peerId });
-    return this.next();
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
 
 let server: SignalingServer;
 let baseDir: string;
@@ -181,7 +123,7 @@ describe('signaling relay', () => {
   });
 
   it('lists at most maxPeersListed peers', async () => {
-    const small = await createSignalingServer({ maxPeersListed: 2 });
+    const small = await createSignalingServer({ limits: { maxPeersListed: 2 } });
     const sockets: TestClient[] = [];
     try {
       for (let i = 0; i < 4; i++) {
@@ -256,7 +198,7 @@ describe('signaling errors', () => {
   });
 
   it('limits rooms per socket', async () => {
-    const limited = await createSignalingServer({ maxRoomsPerSocket: 2 });
+    const limited = await createSignalingServer({ limits: { maxRoomsPerSocket: 2 } });
     const c = await TestClient.connect(limited.url);
     try {
       await c.next();
@@ -270,7 +212,7 @@ describe('signaling errors', () => {
   });
 
   it('rate-limits a flooding socket', async () => {
-    const limited = await createSignalingServer({ rateLimit: { burst: 3, perSecond: 0.001 } });
+    const limited = await createSignalingServer({ limits: { socketMessagesBurst: 3, socketMessagesPerSecond: 0.001 } });
     const c = await TestClient.connect(limited.url);
     try {
       await c.next();
@@ -300,7 +242,7 @@ describe('signaling errors', () => {
 
 describe('heartbeat', () => {
   it('terminates a socket that stops answering pings and tells its room', async () => {
-    const fast = await createSignalingServer({ heartbeatMs: 50 });
+    const fast = await createSignalingServer({ limits: { idleTimeoutMs: 100 } });
     const watcher = await TestClient.connect(fast.url);
     const silent = await TestClient.connect(fast.url);
     try {
@@ -413,14 +355,25 @@ describe('static site', () => {
 
 describe('parseConfig', () => {
   it('defaults to port 8080 on all interfaces, the built site and no ICE servers', () => {
-    expect(parseConfig([], {})).toEqual({ port: 8080, host: '0.0.0.0', staticDir: DEFAULT_STATIC_DIR, iceServers: [] });
+    expect(parseConfig([], {})).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      staticDir: DEFAULT_STATIC_DIR,
+      iceServers: [],
+      turn: null,
+      limits: DEFAULT_LIMITS,
+      allowedOrigins: '*',
+      trustProxy: false,
+      redis: null,
+      logLevel: 'info',
+    });
     expect(DEFAULT_STATIC_DIR.endsWith('/dist')).toBe(true);
   });
 
   it('reads the environment, and flags win over it', () => {
     const env = { PORT: '9000', HOST: '127.0.0.1', ICE_SERVERS: '[{"urls":"stun:127.0.0.1:3478"}]' };
     expect(parseConfig([], env)).toMatchObject({ port: 9000, host: '127.0.0.1', iceServers: [{ urls: 'stun:127.0.0.1:3478' }] });
-    expect(parseConfig(['--port', '9001', '--host=::1', '--no-site', '--ice-servers', '[]'], env)).toEqual({
+    expect(parseConfig(['--port', '9001', '--host=::1', '--no-site', '--ice-servers', '[]'], env)).toMatchObject({
       port: 9001,
       host: '::1',
       staticDir: null,

@@ -3,6 +3,7 @@ import {
   MAX_FRAME_BYTES,
   MAX_PEERS_LISTED,
   MAX_SIGNAL_DATA_BYTES,
+  MAX_RECONNECT_WITHIN_MS,
   SignalingProtocolError,
   encode,
   parseClientMessage,
@@ -128,6 +129,11 @@ describe('parseServerMessage', () => {
     { v: 1, type: 'signal', room: ROOM, from: PEER_A, data: SDP },
     { v: 1, type: 'error', code: 'unknown-peer', message: 'no such peer' },
     { v: 1, type: 'error', code: 'bad-json', message: 'nope', ref: 'signal' },
+    { v: 1, type: 'error', code: 'too-many-sockets', message: 'at most 32 sockets per address' },
+    { v: 1, type: 'error', code: 'origin-not-allowed', message: 'no' },
+    { v: 1, type: 'error', code: 'unavailable', message: 'later', ref: 'join' },
+    { v: 1, type: 'reconnect', withinMs: 0 },
+    { v: 1, type: 'reconnect', withinMs: MAX_RECONNECT_WITHIN_MS },
   ];
   it.each(valid.map((m) => [m.type, m] as const))('accepts %s', (_type, msg) => {
     expect(parseServerMessage(encode(msg))).toEqual(msg);
@@ -150,6 +156,11 @@ describe('parseServerMessage', () => {
     ['an unknown error code', JSON.stringify({ v: 1, type: 'error', code: 'oops', message: 'm' }), 'bad-message'],
     ['an error without message', JSON.stringify({ v: 1, type: 'error', code: 'bad-json' }), 'bad-message'],
     ['an error with a junk ref', JSON.stringify({ v: 1, type: 'error', code: 'bad-json', message: 'm', ref: '<b>' }), 'bad-message'],
+    ['reconnect without withinMs', JSON.stringify({ v: 1, type: 'reconnect' }), 'bad-message'],
+    ['reconnect with a negative window', JSON.stringify({ v: 1, type: 'reconnect', withinMs: -1 }), 'bad-message'],
+    ['reconnect with a fractional window', JSON.stringify({ v: 1, type: 'reconnect', withinMs: 1.5 }), 'bad-message'],
+    ['reconnect with a huge window', JSON.stringify({ v: 1, type: 'reconnect', withinMs: MAX_RECONNECT_WITHIN_MS + 1 }), 'bad-message'],
+    ['reconnect with a string window', JSON.stringify({ v: 1, type: 'reconnect', withinMs: '5' }), 'bad-message'],
     ['signal with to instead of from', JSON.stringify({ v: 1, type: 'signal', room: ROOM, to: PEER_A, data: SDP }), 'bad-message'],
     ['oversized signal data', JSON.stringify({ v: 1, type: 'signal', room: ROOM, from: PEER_A, data: { s: 'x'.repeat(MAX_SIGNAL_DATA_BYTES) } }), 'too-large'],
   ];
