@@ -51,6 +51,9 @@ export interface SessionEvents {
   haveReceived(session: PeerSession, index: PieceIndex): void;
   blockReceived(session: PeerSession, index: PieceIndex, begin: number, data: Uint8Array): void;
   requestRejected(session: PeerSession, request: BlockRequest): void;
+  /** The remote choked us (our requests to it were dropped) or unchoked us. */
+  chokeChanged(session: PeerSession): void;
+  interestChanged(session: PeerSession): void;
   uploaded(session: PeerSession, bytes: number): void;
   closed(session: PeerSession, error: SessionClosedError): void;
 }
@@ -68,6 +71,8 @@ export interface SessionOptions {
   highWaterMark?: number;
   /** Requests a remote may have waiting for upload; more are rejected. */
   maxQueuedUploads?: number;
+  /** Asked before each block is sent; false pauses uploads until `resumeUploads()`. */
+  mayUpload?: (bytes: number) => boolean;
 }
 
 const DEFAULT_HIGH_WATER_MARK = 4 * 1024 * 1024;
@@ -90,6 +95,11 @@ export class PeerSession {
   lastSentAt: number;
   /** Pieces whose blocks from this peer failed verification. */
   failedPieces = 0;
+  /** BitTorrent's four flags: both sides start choked and uninterested. */
+  amChoking = true;
+  amInterested = false;
+  peerChoking = true;
+  peerInterested = false;
 
   private pieceCount: number | null = null;
   /** A bitfield or haves that arrived before we knew the manifest, decoded once we do. */
@@ -166,6 +176,25 @@ export class PeerSession {
 
   announceHave(index: PieceIndex): void {
     this.send({ type: 'have', index });
+  }
+
+  setInterested(interested: boolean): void {
+    if (this.amInterested === interested) return;
+    this.amInterested = interested;
+    this.send({ type: interested ? 'interested' : 'not-interested' });
+  }
+
+  /** Choking drops the remote's queued requests; it knows to re-ask elsewhere. */
+  setChoking(choking: boolean): void {
+    if (this.amChoking === choking) return;
+    this.amChoking = choking;
+    if (choking) this.uploadQueue.length = 0;
+    this.send({ type: choking ? 'choke' : 'unchoke' });
+  }
+
+  /** Restarts uploads that `mayUpload` paused. */
+  resumeUploads(): void {
+    void this.pumpUploads();
   }
 
   request(request: BlockRequest): void {
@@ -297,13 +326,30 @@ export class PeerSession {
       case 'ping':
         this.send({ type: 'pong', nonce: message.nonce });
         return;
-      case 'pong':
+      case 'choke':
+        this.peerChoking = true;
+        this.dropInflight();
+        events.chokeChanged(this);
+        return;
+      case 'unchoke':
+        this.peerChoking = false;
+        events.chokeChanged(this);
+        return;
       case 'interested':
       case 'not-interested':
-      case 'choke':
-      case 'unchoke':
+        this.peerInterested = message.type === 'interested';
+        events.interestChanged(this);
+        return;
+      case 'pong':
         return;
     }
+  }
+
+  /** A choking peer discards our requests, so each is settled as rejected. */
+  private dropInflight(): void {
+    const dropped = [...this.inflight.values()];
+    this.inflight.clear();
+    for (const request of dropped) this.opts.events.requestRejected(this, blockRef(request));
   }
 
   private applyHave(index: PieceIndex): void {
@@ -320,7 +366,9 @@ export class PeerSession {
 
   private acceptBlock(index: PieceIndex, begin: number, data: Uint8Array): void {
     const request = { index, begin, length: data.byteLength };
-    if (!this.inflight.delete(requestKey(request))) return; // cancelled or timed out; not an error
+    // A block we no longer wait for (cancelled, timed out, dropped by a choke) may still complete a
+    // piece, so pass it on if its shape is valid; the swarm decides whether it is still useful.
+    if (!this.inflight.delete(requestKey(request)) && !this.opts.isValidRequest(request)) return;
     this.downloadRate.add(data.byteLength);
     this.opts.events.blockReceived(this, index, begin, data);
   }
@@ -330,7 +378,7 @@ export class PeerSession {
       this.close('protocol-error', `bad request ${request.index}:${request.begin}+${request.length}`);
       return;
     }
-    if (this.uploadQueue.length >= this.maxQueuedUploads) {
+    if (this.amChoking || this.uploadQueue.length >= this.maxQueuedUploads) {
       this.send({ type: 'reject', ...request });
       return;
     }
@@ -353,7 +401,8 @@ export class PeerSession {
       while (
         this.state === 'open' &&
         this.uploadQueue.length > 0 &&
-        this.channel.bufferedAmount < this.highWaterMark
+        this.channel.bufferedAmount < this.highWaterMark &&
+        (this.opts.mayUpload?.(this.uploadQueue[0].length) ?? true)
       ) {
         const request = this.uploadQueue.shift()!;
         const data = await this.opts.readBlock(request);

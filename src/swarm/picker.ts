@@ -7,7 +7,12 @@ export type PeerId = string;
 export type PeerPieces = Bitfield | 'all';
 
 export interface PickOptions {
-  order: 'rarest' | 'sequential';
+  /** 'random' ignores availability: a new peer's first pieces, to have something to trade soon. */
+  order: 'rarest' | 'sequential' | 'random';
+  /** Pieces [from, to) come first, in index order (what a player needs next). */
+  critical?: { from: PieceIndex; to: PieceIndex };
+  /** Only pieces at most this many peers have (e.g. ask a seed only for what no one else has). */
+  maxAvailability?: number;
   /** Pieces the caller does not want now (already downloading, verifying, ...). */
   skip?: (index: PieceIndex) => boolean;
 }
@@ -82,8 +87,21 @@ export class PiecePicker {
     return this.availability[index] + this.seedCount;
   }
 
+  /** Connected peers that have every piece. */
+  get seeds(): number {
+    return this.seedCount;
+  }
+
   get complete(): boolean {
     return this.haveCount === this.pieceCount;
+  }
+
+  /** Whether `peerPieces` includes any piece we still lack (are we interested in that peer?). */
+  offersMissing(peerPieces: PeerPieces): boolean {
+    if (this.complete) return false;
+    if (peerPieces === 'all') return true;
+    for (let i = 0; i < this.pieceCount; i++) if (!this.have[i] && peerPieces.has(i)) return true;
+    return false;
   }
 
   /**
@@ -91,23 +109,33 @@ export class PiecePicker {
    * A query: it changes nothing.
    */
   pick(peerPieces: PeerPieces, count: number, opts: PickOptions): PieceIndex[] {
-    const candidates: PieceIndex[] = [];
-    for (let i = 0; i < this.pieceCount; i++) {
-      if (this.have[i]) continue;
-      if (peerPieces !== 'all' && !peerPieces.has(i)) continue;
-      if (opts.skip?.(i)) continue;
-      if (opts.order === 'sequential') {
-        candidates.push(i);
-        if (candidates.length === count) return candidates;
-        continue;
+    const maxAvailability = opts.maxAvailability ?? Infinity;
+    const wanted = (i: PieceIndex) =>
+      !this.have[i] &&
+      (peerPieces === 'all' || peerPieces.has(i)) &&
+      this.availabilityOf(i) <= maxAvailability &&
+      !opts.skip?.(i);
+    const picked: PieceIndex[] = [];
+    const critical = opts.critical;
+    if (critical) {
+      for (let i = Math.max(0, critical.from); i < Math.min(critical.to, this.pieceCount); i++) {
+        if (picked.length === count) return picked;
+        if (wanted(i)) picked.push(i);
       }
-      candidates.push(i);
     }
-    if (opts.order === 'sequential') return candidates;
-    candidates.sort(
-      (a, b) => this.availability[a] - this.availability[b] || this.tieRank[a] - this.tieRank[b],
-    );
-    return candidates.slice(0, count);
+    const isCritical = (i: PieceIndex) => critical !== undefined && i >= critical.from && i < critical.to;
+    const candidates: PieceIndex[] = [];
+    // In index order the first few candidates are the answer; other orders must see them all.
+    const enough = opts.order === 'sequential' ? count - picked.length : Infinity;
+    for (let i = 0; i < this.pieceCount && candidates.length < enough; i++) {
+      if (wanted(i) && !isCritical(i)) candidates.push(i);
+    }
+    if (opts.order === 'rarest') {
+      candidates.sort((a, b) => this.availability[a] - this.availability[b] || this.tieRank[a] - this.tieRank[b]);
+    } else if (opts.order === 'random') {
+      candidates.sort((a, b) => this.tieRank[a] - this.tieRank[b]);
+    }
+    return picked.concat(candidates.slice(0, count - picked.length));
   }
 
   /** For tests: recomputes availability from the peers and compares. */

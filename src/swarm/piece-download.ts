@@ -15,6 +15,8 @@ export class PieceDownload {
   /** Peers currently asked for each block (more than one only in endgame). */
   private readonly askedOf: Array<Set<PeerId>>;
   readonly senders = new Set<PeerId>();
+  /** Who sent each block, so a bad piece can later be traced to the exact blocks that were wrong. */
+  readonly blockSenders: Array<PeerId | null>;
 
   constructor(
     readonly index: PieceIndex,
@@ -24,6 +26,7 @@ export class PieceDownload {
     this.blockCount = Math.ceil(length / BLOCK_BYTES);
     this.received = new Uint8Array(this.blockCount);
     this.askedOf = Array.from({ length: this.blockCount }, () => new Set<PeerId>());
+    this.blockSenders = new Array<PeerId | null>(this.blockCount).fill(null);
   }
 
   get complete(): boolean {
@@ -74,6 +77,7 @@ export class PieceDownload {
     this.received[block] = 1;
     this.receivedCount++;
     this.senders.add(from);
+    this.blockSenders[block] = from;
     const others = [...this.askedOf[block]].filter((p) => p !== from);
     this.askedOf[block].clear();
     return others;

@@ -12,6 +12,7 @@ import {
 import { StorageError, type PieceStore } from '../chunks/piece-store.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
 import type { Channel } from './channel.ts';
+import { Blame } from './blame.ts';
 import { Emitter } from './emitter.ts';
 import { base64UrlToBytes, hexToBytes } from './ids.ts';
 import { MetadataAssembler } from './metadata-assembler.ts';
@@ -21,10 +22,12 @@ import {
   type SessionClosedError,
   type SessionEvents,
 } from './peer-session.ts';
-import { PieceDownload } from './piece-download.ts';
+import type { PieceDownload } from './piece-download.ts';
 import { PiecePicker, type PeerId, type PieceIndex } from './picker.ts';
+import { RateLimiter } from './rate-limiter.ts';
 import { RateMeter } from './rate-meter.ts';
-import { BLOCK_BYTES } from './wire.ts';
+import { RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
+import { Uploader } from './uploader.ts';
 
 export interface SwarmOptions {
   swarmId: SwarmId;
@@ -43,6 +46,14 @@ export interface SwarmOptions {
   deadPeerMs?: number;
   /** Failed pieces a peer may send before it is banned. */
   maxPieceFailures?: number;
+  /** Peers we upload to at once (one of them rotating); default 4. */
+  uploadSlots?: number;
+  rechokeIntervalMs?: number;
+  /** Optional limits; unlimited when absent. */
+  uploadBytesPerSecond?: number;
+  downloadBytesPerSecond?: number;
+  /** Test-only: serve every block with one byte flipped (a poisoning peer). */
+  corruptUploads?: boolean;
 }
 
 export interface SwarmEvents {
@@ -65,6 +76,12 @@ export interface PeerStats {
   uploadBytesPerSecond: number;
   requestsInFlight: number;
   piecesAvailable: number;
+  /** Pieces that failed verification with blocks from this peer. */
+  piecesFailed: number;
+  amChoking: boolean;
+  amInterested: boolean;
+  peerChoking: boolean;
+  peerInterested: boolean;
 }
 
 export interface SwarmStats {
@@ -78,14 +95,11 @@ export interface SwarmStats {
   pieceCount: number;
   duplicateBytes: number;
   requestsTimedOut: number;
+  bannedPeers: PeerId[];
 }
 
-const MIN_PIPELINE_BLOCKS = 32;
-const MAX_PIPELINE_BLOCKS = 256;
-/** Keep about this much of a peer's measured rate in flight. */
-const PIPELINE_SECONDS = 0.5;
-const ENDGAME_MAX_ASKS = 2;
-const PIECE_CACHE_SIZE = 16;
+const DEFAULT_UPLOAD_SLOTS = 4;
+const DEFAULT_RECHOKE_MS = 10_000;
 
 /**
  * The swarm for one piece of content: owns the peer sessions, the picker and
@@ -102,13 +116,14 @@ export class Swarm {
   private readonly handshaking = new Set<PeerSession>();
   private readonly sessions = new Map<PeerId, PeerSession>();
   private readonly metadata = new Map<PeerSession, MetadataAssembler>();
-  private readonly active = new Map<PieceIndex, PieceDownload>();
-  private readonly verifying = new Set<PieceIndex>();
-  /** Peers whose copy of a piece failed verification: fetch it elsewhere if anyone else has it. */
-  private readonly avoid = new Map<PieceIndex, Set<PeerId>>();
-  private readonly failures = new Map<PeerId, number>();
+  private readonly requests: RequestScheduler;
+  private readonly blame: Blame;
   private readonly banned = new Set<PeerId>();
-  private readonly pieceCache = new Map<PieceIndex, Promise<Uint8Array | undefined>>();
+  private readonly uploader: Uploader;
+  private readonly downloadLimiter: RateLimiter | null;
+  private lastRechokeAt: number;
+  /** Complete from the start (the sharer): the peer whose upload a new swarm waits on. */
+  private readonly sourceSeed: boolean;
   private readonly downloadRate: RateMeter;
   private readonly uploadRate: RateMeter;
   private piecesFailed = 0;
@@ -123,8 +138,21 @@ export class Swarm {
     this.localPeerIdBytes = hexToBytes(opts.localPeerId);
     this.downloadRate = new RateMeter(opts.now);
     this.uploadRate = new RateMeter(opts.now);
+    this.blame = new Blame(opts.maxPieceFailures ?? 3);
+    this.requests = new RequestScheduler(opts.order ?? 'rarest');
+    this.uploader = new Uploader({
+      store: opts.store,
+      now: opts.now,
+      random: opts.random,
+      uploadSlots: opts.uploadSlots ?? DEFAULT_UPLOAD_SLOTS,
+      uploadBytesPerSecond: opts.uploadBytesPerSecond,
+      corruptUploads: opts.corruptUploads,
+    });
+    this.downloadLimiter = opts.downloadBytesPerSecond ? new RateLimiter(opts.now, opts.downloadBytesPerSecond) : null;
+    this.lastRechokeAt = opts.now();
     this.sessionEvents = this.makeSessionEvents();
     if (opts.manifest) this.adoptManifest(opts.manifest, opts.storedPieces ?? []);
+    this.sourceSeed = this.complete;
   }
 
   get swarmId(): SwarmId {
@@ -162,7 +190,8 @@ export class Swarm {
       localPeerId: this.localPeerIdBytes,
       events: this.sessionEvents,
       readBlock: (request) => this.readBlock(request),
-      isValidRequest: (request) => this.isValidRequest(request),
+      isValidRequest: (request) => this.uploader.isValidRequest(this.manifest, request),
+      mayUpload: (bytes) => this.uploader.mayUpload(bytes),
       now: this.opts.now,
     });
     if (session.state !== 'closed') this.handshaking.add(session);
@@ -182,7 +211,13 @@ export class Swarm {
     return this.paused;
   }
 
-  /** Periodic work: request timeouts, keepalives, dead peers. Call about once a second. */
+  /** Fetch pieces [from, to) first and in order (a player's next seconds); null clears it. */
+  setCriticalRange(range: { from: PieceIndex; to: PieceIndex } | null): void {
+    this.requests.critical = range ?? undefined;
+    for (const session of this.sessions.values()) this.schedule(session);
+  }
+
+  /** Periodic work: request timeouts, keepalives, dead peers, upload slots, rate-limited resumes. Call about once a second. */
   tick(): void {
     const now = this.opts.now();
     const timeoutMs = this.opts.requestTimeoutMs ?? 20_000;
@@ -197,11 +232,20 @@ export class Swarm {
       for (const request of [...session.inflight.values()]) {
         if (now - request.sentAt <= timeoutMs) continue;
         session.forget(request);
-        this.active.get(request.index)?.release(request.begin, session.remotePeerId!);
+        this.requests.active.get(request.index)?.release(request.begin, session.remotePeerId!);
         this.requestsTimedOut++;
       }
     }
-    for (const session of this.sessions.values()) this.schedule(session);
+    if (!this.manifest) this.askForMetadata();
+    this.requests.refused.clear();
+    if (now - this.lastRechokeAt >= (this.opts.rechokeIntervalMs ?? DEFAULT_RECHOKE_MS)) {
+      this.lastRechokeAt = now;
+      this.uploader.rechoke(this.sessions.values(), this.complete, true);
+    }
+    for (const session of this.sessions.values()) {
+      session.resumeUploads();
+      this.schedule(session);
+    }
   }
 
   stats(): SwarmStats {
@@ -215,6 +259,11 @@ export class Swarm {
         requestsInFlight: s.inflight.size,
         piecesAvailable:
           s.remotePieces === 'all' ? (this.picker?.pieceCount ?? 0) : (s.remotePieces?.count() ?? 0),
+        piecesFailed: s.failedPieces,
+        amChoking: s.amChoking,
+        amInterested: s.amInterested,
+        peerChoking: s.peerChoking,
+        peerInterested: s.peerInterested,
       })),
       bytesDownloaded: this.downloadRate.total,
       bytesUploaded: this.uploadRate.total,
@@ -225,6 +274,7 @@ export class Swarm {
       pieceCount: this.picker?.pieceCount ?? 0,
       duplicateBytes: this.duplicateBytes,
       requestsTimedOut: this.requestsTimedOut,
+      bannedPeers: [...this.banned],
     };
   }
 
@@ -244,6 +294,7 @@ export class Swarm {
       metadataRejected: (s) => this.metadata.delete(s),
       piecesAnnounced: (s) => {
         this.picker?.addPeer(s.remotePeerId!, s.remotePieces!);
+        this.updateInterest(s);
         this.schedule(s);
       },
       haveReceived: (s, index) => {
@@ -251,11 +302,19 @@ export class Swarm {
         if (!picker) return;
         if (picker.knowsPeer(s.remotePeerId!)) picker.peerHas(s.remotePeerId!, index);
         else picker.addPeer(s.remotePeerId!, s.remotePieces!);
+        if (!picker.hasPiece(index)) s.setInterested(true);
         this.schedule(s);
+      },
+      chokeChanged: (s) => this.schedule(s),
+      interestChanged: (s) => {
+        if (s.peerInterested && s.amChoking && this.uploader.hasFreeSlot(this.sessions.values())) {
+          this.uploader.rechoke(this.sessions.values(), this.complete, false);
+        }
       },
       blockReceived: (s, index, begin, data) => this.onBlock(s, index, begin, data),
       requestRejected: (s, request) => {
-        this.active.get(request.index)?.release(request.begin, s.remotePeerId!);
+        this.requests.active.get(request.index)?.release(request.begin, s.remotePeerId!);
+        if (!s.peerChoking) this.requests.refuse(s.remotePeerId!, request.index);
       },
       uploaded: (_s, bytes) => this.uploadRate.add(bytes),
       closed: (s, error) => this.onSessionClosed(s, error),
@@ -279,6 +338,15 @@ export class Swarm {
       session.setPieceCount(pieceCount(this.manifest));
       session.announcePieces(this.have);
     } else {
+      this.metadata.set(session, new MetadataAssembler());
+      session.requestMetadata();
+    }
+  }
+
+  /** Peers that had no manifest when we asked may have one now (everyone joined at once). */
+  private askForMetadata(): void {
+    for (const session of this.sessions.values()) {
+      if (this.metadata.has(session)) continue;
       this.metadata.set(session, new MetadataAssembler());
       session.requestMetadata();
     }
@@ -323,6 +391,7 @@ export class Swarm {
     this.manifest = manifest;
     this.encodedManifest = encodeManifest(manifest);
     this.have = new Bitfield(count);
+    this.uploader.setPieceCount(count);
     this.picker = new PiecePicker(count, this.opts.random);
     for (const index of stored) {
       this.have.set(index);
@@ -335,60 +404,43 @@ export class Swarm {
     }
   }
 
-  private pipelineDepth(session: PeerSession): number {
-    const wanted = Math.ceil((session.downloadRate.bytesPerSecond() * PIPELINE_SECONDS) / BLOCK_BYTES);
-    return Math.max(MIN_PIPELINE_BLOCKS, Math.min(MAX_PIPELINE_BLOCKS, wanted));
+  private updateInterest(session: PeerSession): void {
+    if (!this.picker || session.remotePieces === null) return;
+    session.setInterested(this.picker.offersMissing(session.remotePieces));
   }
 
   private schedule(session: PeerSession): void {
     if (this.paused || this.destroyed || !this.picker || this.picker.complete) return;
-    if (session.state !== 'open' || session.remotePieces === null) return;
-    const depth = this.pipelineDepth(session);
+    if (session.state !== 'open' || session.remotePieces === null || session.peerChoking) return;
+    const ctx: ScheduleContext = {
+      manifest: this.manifest!,
+      picker: this.picker,
+      piecesVerified: this.piecesVerified,
+      requestsInFlight: () => this.requestsInFlight(),
+    };
+    const depth = this.requests.pipelineDepth(session);
     while (session.inflight.size < depth) {
-      const request = this.nextRequest(session, depth - session.inflight.size);
-      if (!request) return;
-      this.active.get(request.index)!.markAsked(request.begin, session.remotePeerId!);
+      const request = this.requests.nextRequest(session, depth - session.inflight.size, ctx);
+      if (!request) {
+        // Nothing to ask this peer for: maybe it has nothing we lack any more.
+        if (session.inflight.size === 0) this.updateInterest(session);
+        return;
+      }
+      if (this.downloadLimiter && !this.downloadLimiter.take(request.length)) return;
+      this.requests.active.get(request.index)!.markAsked(request.begin, session.remotePeerId!);
       session.request(request);
     }
   }
 
-  private nextRequest(session: PeerSession, room: number): BlockRequest | null {
-    const peer = session.remotePeerId!;
-    const offers = (index: PieceIndex) => {
-      const pieces = session.remotePieces;
-      return pieces === 'all' || (pieces !== null && pieces.has(index));
-    };
-    for (const download of this.active.values()) {
-      if (!offers(download.index) || this.avoids(download.index, peer)) continue;
-      const request = download.nextBlock(peer, false, 1);
-      if (request) return request;
-    }
-    const manifest = this.manifest!;
-    const picks = this.picker!.pick(session.remotePieces!, Math.ceil((room * BLOCK_BYTES) / manifest.pieceLength), {
-      order: this.opts.order ?? 'rarest',
-      skip: (i) => this.active.has(i) || this.verifying.has(i) || this.avoids(i, peer),
-    });
-    for (const index of picks) this.active.set(index, new PieceDownload(index, pieceBytes(manifest, index)));
-    if (picks.length > 0) return this.active.get(picks[0])!.nextBlock(peer, false, 1);
-    // Endgame: nothing left to start, so duplicate outstanding blocks to finish sooner.
-    for (const download of this.active.values()) {
-      if (!offers(download.index)) continue;
-      const request = download.nextBlock(peer, true, ENDGAME_MAX_ASKS);
-      if (request) return request;
-    }
-    return null;
-  }
-
-  /** Avoid a peer for a piece it sent bad data for, unless nobody else has that piece. */
-  private avoids(index: PieceIndex, peer: PeerId): boolean {
-    const avoided = this.avoid.get(index);
-    if (!avoided?.has(peer)) return false;
-    return this.picker!.availabilityOf(index) > avoided.size;
+  private requestsInFlight(): number {
+    let n = 0;
+    for (const session of this.sessions.values()) n += session.inflight.size;
+    return n;
   }
 
   private onBlock(session: PeerSession, index: PieceIndex, begin: number, data: Uint8Array): void {
     this.downloadRate.add(data.byteLength);
-    const download = this.active.get(index);
+    const download = this.requests.active.get(index);
     const peer = session.remotePeerId!;
     const duplicatesAskedOf = download?.accept(begin, data, peer) ?? null;
     if (duplicatesAskedOf === null) {
@@ -398,7 +450,7 @@ export class Swarm {
         this.sessions.get(other)?.cancel({ index, begin, length: data.byteLength });
       }
       if (download!.complete) {
-        this.active.delete(index);
+        this.requests.active.delete(index);
         void this.verify(download!);
       }
     }
@@ -407,56 +459,59 @@ export class Swarm {
 
   private async verify(download: PieceDownload): Promise<void> {
     const { index } = download;
-    this.verifying.add(index);
+    this.requests.verifying.add(index);
     const digest = await this.opts.hash(download.buffer);
     if (this.destroyed) return;
     if (!bytesEqual(digest, pieceHash(this.manifest!, index))) {
-      this.verifying.delete(index);
+      this.requests.verifying.delete(index);
       this.onPieceFailed(download);
       return;
     }
     try {
       await this.opts.store.put(index, download.buffer);
     } catch (error) {
-      this.verifying.delete(index);
+      this.requests.verifying.delete(index);
       if (!(error instanceof StorageError)) throw error;
       this.pause();
       this.events.emit('storageFailed', error);
       return;
     }
-    this.verifying.delete(index);
+    this.requests.verifying.delete(index);
     if (this.destroyed || this.have!.has(index)) return;
     this.have!.set(index);
     this.picker!.markVerified(index);
-    this.avoid.delete(index);
+    this.requests.avoid.delete(index);
+    for (const liar of this.blame.pieceVerified(index, download.buffer)) this.ban(liar, 'sent blocks that differ from the verified piece');
     for (const session of this.sessions.values()) {
       const pieces = session.remotePieces;
       if (pieces !== 'all' && !pieces?.has(index)) session.announceHave(index);
     }
     this.events.emit('pieceVerified', index);
-    if (this.have!.isComplete()) this.events.emit('completed');
+    if (!this.have!.isComplete()) return;
+    for (const session of this.sessions.values()) session.setInterested(false);
+    this.events.emit('completed');
   }
 
   private onPieceFailed(download: PieceDownload): void {
     this.piecesFailed++;
     const senders = [...download.senders];
-    let avoided = this.avoid.get(download.index);
-    if (!avoided) this.avoid.set(download.index, (avoided = new Set()));
+    let avoided = this.requests.avoid.get(download.index);
+    if (!avoided) this.requests.avoid.set(download.index, (avoided = new Set()));
     for (const peer of senders) {
       avoided.add(peer);
-      const failures = (this.failures.get(peer) ?? 0) + 1;
-      this.failures.set(peer, failures);
-      if (failures >= (this.opts.maxPieceFailures ?? 3)) this.ban(peer);
+      const session = this.sessions.get(peer);
+      if (session) session.failedPieces++;
     }
+    for (const peer of this.blame.pieceFailed(download)) this.ban(peer);
     this.events.emit('pieceFailed', download.index, senders);
     for (const session of this.sessions.values()) this.schedule(session);
   }
 
-  private ban(peer: PeerId): void {
+  private ban(peer: PeerId, why = 'sent pieces that failed verification'): void {
     if (this.banned.has(peer)) return;
     this.banned.add(peer);
     this.events.emit('peerBanned', peer);
-    this.sessions.get(peer)?.close('banned', 'sent pieces that failed verification');
+    this.sessions.get(peer)?.close('banned', why);
   }
 
   private onSessionClosed(session: PeerSession, error: SessionClosedError): void {
@@ -466,37 +521,17 @@ export class Swarm {
     if (peer === null || this.sessions.get(peer) !== session) return;
     this.sessions.delete(peer);
     this.picker?.removePeer(peer);
-    for (const request of session.inflight.values()) this.active.get(request.index)?.release(request.begin, peer);
+    for (const request of session.inflight.values()) this.requests.active.get(request.index)?.release(request.begin, peer);
     this.events.emit('peerLeft', peer, error.reason);
     for (const other of this.sessions.values()) this.schedule(other);
   }
 
-  private isValidRequest(request: BlockRequest): boolean {
-    if (!this.manifest) return true;
-    if (request.index >= pieceCount(this.manifest)) return false;
-    const length = pieceBytes(this.manifest, request.index);
-    return (
-      request.begin % BLOCK_BYTES === 0 &&
-      request.begin < length &&
-      request.length === Math.min(BLOCK_BYTES, length - request.begin)
-    );
-  }
-
-  private async readBlock(request: BlockRequest): Promise<Uint8Array | null> {
-    if (!this.have?.has(request.index)) return null;
-    let piece = this.pieceCache.get(request.index);
-    if (!piece) {
-      piece = this.opts.store.get(request.index);
-      this.pieceCache.set(request.index, piece);
-      if (this.pieceCache.size > PIECE_CACHE_SIZE) {
-        this.pieceCache.delete(this.pieceCache.keys().next().value!);
-      }
-    }
-    const bytes = await piece;
-    if (!bytes) {
-      this.pieceCache.delete(request.index);
-      return null;
-    }
-    return bytes.subarray(request.begin, request.begin + request.length);
+  private readBlock(request: BlockRequest): Promise<Uint8Array | null> {
+    const { index } = request;
+    if (!this.have?.has(index)) return Promise.resolve(null);
+    // Only the original source holds back repeats. A peer that finished downloading must serve
+    // everything: once the source is gone it may be the only holder of a piece.
+    if (!this.uploader.claim(request, pieceBytes(this.manifest!, index), this.sourceSeed)) return Promise.resolve(null);
+    return this.uploader.readBlock(request);
   }
 }

@@ -25,6 +25,8 @@ function recorder() {
     haveReceived: (_s, i) => log.push(`have ${i}`),
     blockReceived: (_s, i, begin, data) => log.push(`block ${i}:${begin}+${data.byteLength}`),
     requestRejected: (_s, r) => log.push(`rejected ${r.index}:${r.begin}`),
+    chokeChanged: (s) => log.push(s.peerChoking ? 'choked' : 'unchoked'),
+    interestChanged: (s) => log.push(s.peerInterested ? 'interested' : 'not interested'),
     uploaded: () => undefined,
     closed: (_s, error) => {
       closedWith = error;
@@ -112,11 +114,13 @@ describe('PeerSession', () => {
     s.setPieceCount(4);
     const remote = rawRemote(b);
     remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    await flush();
+    s.setChoking(false);
     remote.send({ type: 'request', index: 1, begin: 0, length: BLOCK_BYTES });
     remote.send({ type: 'request', index: 2, begin: 0, length: BLOCK_BYTES });
     await flush();
     const types = remote.received.map((m) => m.type);
-    expect(types).toEqual(['handshake', 'block', 'reject']);
+    expect(types).toEqual(['handshake', 'unchoke', 'block', 'reject']);
     remote.send({ type: 'request', index: 9, begin: 0, length: BLOCK_BYTES });
     await flush();
     expect(rec.closed()?.reason).toBe('protocol-error');
@@ -140,8 +144,10 @@ describe('PeerSession', () => {
       closed: false,
       close: () => undefined,
     };
-    session(channel, ID_A, recorder().events, { highWaterMark: 3 * BLOCK_BYTES }).setPieceCount(4);
+    const s = session(channel, ID_A, recorder().events, { highWaterMark: 3 * BLOCK_BYTES });
+    s.setPieceCount(4);
     channel.onMessage!(encodeMessage({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B }));
+    s.setChoking(false);
     for (let i = 0; i < 4; i++) channel.onMessage!(encodeMessage({ type: 'request', index: i, begin: 0, length: BLOCK_BYTES }));
     await flush();
     const blocks = () => sent.filter((f) => f[0] === 7).length;
@@ -163,6 +169,7 @@ describe('PeerSession', () => {
       },
     });
     s.setPieceCount(4);
+    s.setChoking(false);
     const remote = rawRemote(b);
     remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
     remote.send({ type: 'request', index: 0, begin: 0, length: BLOCK_BYTES });
@@ -176,7 +183,7 @@ describe('PeerSession', () => {
     expect(blocks.map((m) => (m.type === 'block' ? m.index : -1))).toEqual([0]);
   });
 
-  it('ignores blocks it did not ask for and reports the ones it did', async () => {
+  it('reports requested and late well-formed blocks, and ignores malformed unrequested ones', async () => {
     const [a, b] = memoryChannelPair();
     const rec = recorder();
     const s = session(a, ID_A, rec.events);
@@ -185,10 +192,11 @@ describe('PeerSession', () => {
     remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
     await flush();
     s.request({ index: 1, begin: 0, length: BLOCK_BYTES });
-    remote.send({ type: 'block', index: 2, begin: 0, data: new Uint8Array(BLOCK_BYTES) });
+    remote.send({ type: 'block', index: 2, begin: 0, data: new Uint8Array(BLOCK_BYTES - 1) });
+    remote.send({ type: 'block', index: 3, begin: 0, data: new Uint8Array(BLOCK_BYTES) });
     remote.send({ type: 'block', index: 1, begin: 0, data: new Uint8Array(BLOCK_BYTES) });
     await flush();
-    expect(rec.log.filter((l) => l.startsWith('block'))).toEqual([`block 1:0+${BLOCK_BYTES}`]);
+    expect(rec.log.filter((l) => l.startsWith('block'))).toEqual([`block 3:0+${BLOCK_BYTES}`, `block 1:0+${BLOCK_BYTES}`]);
     expect(s.inflight.size).toBe(0);
   });
 
@@ -204,5 +212,40 @@ describe('PeerSession', () => {
     s.close();
     expect(rec.log.filter((l) => l.startsWith('closed'))).toEqual(['closed remote']);
     expect(s.inflight.size).toBe(0);
+  });
+
+  it('rejects requests while choking, and settles our requests as rejected when the remote chokes us', async () => {
+    const [a, b] = memoryChannelPair();
+    const rec = recorder();
+    const s = session(a, ID_A, rec.events);
+    s.setPieceCount(4);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.send({ type: 'request', index: 1, begin: 0, length: BLOCK_BYTES });
+    remote.send({ type: 'unchoke' });
+    await flush();
+    expect(remote.received.map((m) => m.type)).toEqual(['handshake', 'reject']);
+    expect(s.peerChoking).toBe(false);
+    s.request({ index: 2, begin: 0, length: BLOCK_BYTES });
+    remote.send({ type: 'choke' });
+    await flush();
+    expect(rec.log).toContain('rejected 2:0');
+    expect(s.inflight.size).toBe(0);
+    expect(rec.log.filter((l) => l === 'choked' || l === 'unchoked')).toEqual(['unchoked', 'choked']);
+  });
+
+  it('sends interested and choke state changes once each', async () => {
+    const [a, b] = memoryChannelPair();
+    const s = session(a, ID_A, recorder().events);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    await flush();
+    s.setInterested(true);
+    s.setInterested(true);
+    s.setChoking(false);
+    s.setChoking(false);
+    s.setChoking(true);
+    await flush();
+    expect(remote.received.map((m) => m.type)).toEqual(['handshake', 'interested', 'unchoke', 'choke']);
   });
 });

@@ -25,6 +25,42 @@ function pickerWith(availability: string, have = ''): PiecePicker {
 }
 
 describe('PiecePicker', () => {
+  it('puts the critical range first, in index order, ahead of rarer pieces', () => {
+    const picker = pickerWith('1115551', '   *   ');
+    expect(picker.pick('all', 3, { order: 'rarest', critical: { from: 2, to: 6 } })).toEqual([2, 4, 5]);
+  });
+
+  it('fills the rest of a pick after the critical range by rarity', () => {
+    const picker = pickerWith('3331333');
+    expect(picker.pick('all', 2, { order: 'rarest', critical: { from: 0, to: 1 } })).toEqual([0, 3]);
+  });
+
+  it('random order ignores rarity but still only offers what we lack', () => {
+    const picks = new Set<number>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const picker = new PiecePicker(6, seededRandom(seed));
+      picker.addPeer('a', bits('*     '));
+      picker.markVerified(5);
+      picks.add(picker.pick('all', 1, { order: 'random' })[0]);
+    }
+    expect(picks.has(5)).toBe(false);
+    expect(picks.size).toBeGreaterThan(2);
+  });
+
+  it('maxAvailability leaves out pieces more peers have', () => {
+    const picker = pickerWith('1212');
+    expect(picker.pick('all', 4, { order: 'rarest', maxAvailability: 1 }).sort()).toEqual([0, 2]);
+  });
+
+  it('reports whether a peer offers anything we lack', () => {
+    const picker = pickerWith('111', '** ');
+    expect(picker.offersMissing(bits('** '))).toBe(false);
+    expect(picker.offersMissing(bits('  *'))).toBe(true);
+    expect(picker.offersMissing('all')).toBe(true);
+    picker.markVerified(2);
+    expect(picker.offersMissing('all')).toBe(false);
+  });
+
   it('picks the rarest piece the peer has that we lack', () => {
     const picker = pickerWith('2223333', '* * *  ');
     expect(picker.pick(bits('*******'), 1, { order: 'rarest' })).toEqual([1]);

@@ -1,0 +1,94 @@
+import { pieceBytes, type Manifest } from '../chunks/manifest.ts';
+import type { BlockRequest, PeerSession } from './peer-session.ts';
+import { PieceDownload } from './piece-download.ts';
+import type { PeerId, PiecePicker, PieceIndex } from './picker.ts';
+import { BLOCK_BYTES } from './wire.ts';
+
+const MIN_PIPELINE_BLOCKS = 4;
+const MAX_PIPELINE_BLOCKS = 256;
+/** Keep about this much of a peer's measured rate in flight. */
+const PIPELINE_SECONDS = 0.5;
+const ENDGAME_MAX_ASKS = 2;
+/** Pieces picked at random before rarest-first takes over. */
+const RANDOM_FIRST_PIECES = 4;
+
+/** What the scheduler reads from the swarm on each call. */
+export interface ScheduleContext {
+  manifest: Manifest;
+  picker: PiecePicker;
+  piecesVerified: number;
+  requestsInFlight: () => number;
+}
+
+/**
+ * Which block to ask a peer for next: pieces under way first, then new ones
+ * from the picker (random first pieces, then rarest-first or in order, with
+ * a critical range ahead of all), then endgame duplicates once every missing
+ * piece is under way. Holds the per-piece download state the swarm fills.
+ */
+export class RequestScheduler {
+  readonly active = new Map<PieceIndex, PieceDownload>();
+  readonly verifying = new Set<PieceIndex>();
+  /** Peers whose copy of a piece failed verification: fetch it elsewhere if anyone else has it. */
+  readonly avoid = new Map<PieceIndex, Set<PeerId>>();
+  /** `peer:index` pairs a peer refused since the last tick: ask for something else meanwhile. */
+  readonly refused = new Set<string>();
+  critical: { from: PieceIndex; to: PieceIndex } | undefined;
+
+  constructor(private readonly order: 'rarest' | 'sequential') {}
+
+  refuse(peer: PeerId, index: PieceIndex): void {
+    this.refused.add(`${peer}:${index}`);
+  }
+
+  pipelineDepth(session: PeerSession): number {
+    const wanted = Math.ceil((session.downloadRate.bytesPerSecond() * PIPELINE_SECONDS) / BLOCK_BYTES);
+    return Math.max(MIN_PIPELINE_BLOCKS, Math.min(MAX_PIPELINE_BLOCKS, wanted));
+  }
+
+  nextRequest(session: PeerSession, room: number, ctx: ScheduleContext): BlockRequest | null {
+    const { picker, manifest } = ctx;
+    const peer = session.remotePeerId!;
+    const offers = (index: PieceIndex) => {
+      const pieces = session.remotePieces;
+      return pieces === 'all' || (pieces !== null && pieces.has(index));
+    };
+    // While one seed is the only full copy around, its upload is the swarm's bottleneck: ask it
+    // only for pieces no other peer has, unless we would otherwise sit idle.
+    const scarceSeed = session.remotePieces === 'all' && picker.seeds === 1 && ctx.requestsInFlight() > 0;
+    const maxAvailability = scarceSeed ? 1 : Infinity;
+    for (const download of this.active.values()) {
+      if (!offers(download.index) || this.avoids(download.index, peer, picker)) continue;
+      if (picker.availabilityOf(download.index) > maxAvailability) continue;
+      const request = download.nextBlock(peer, false, 1);
+      if (request) return request;
+    }
+    const order = this.order;
+    const picks = picker.pick(session.remotePieces!, Math.ceil((room * BLOCK_BYTES) / manifest.pieceLength), {
+      order: order === 'rarest' && ctx.piecesVerified < RANDOM_FIRST_PIECES ? 'random' : order,
+      critical: this.critical,
+      maxAvailability,
+      skip: (i) => this.active.has(i) || this.verifying.has(i) || this.avoids(i, peer, picker),
+    });
+    for (const index of picks) this.active.set(index, new PieceDownload(index, pieceBytes(manifest, index)));
+    if (picks.length > 0) return this.active.get(picks[0])!.nextBlock(peer, false, 1);
+    // Endgame: every missing piece is under way, so duplicate outstanding blocks to finish sooner.
+    // Only then: a peer that merely has nothing new for us must not trigger duplicates mid-transfer.
+    const missing = picker.pieceCount - ctx.piecesVerified;
+    if (this.active.size + this.verifying.size < missing) return null;
+    for (const download of this.active.values()) {
+      if (!offers(download.index)) continue;
+      const request = download.nextBlock(peer, true, ENDGAME_MAX_ASKS);
+      if (request) return request;
+    }
+    return null;
+  }
+
+  /** Avoid a peer for a piece it sent bad data for (unless nobody else has that piece) or just refused. */
+  private avoids(index: PieceIndex, peer: PeerId, picker: PiecePicker): boolean {
+    if (this.refused.has(`${peer}:${index}`)) return true;
+    const avoided = this.avoid.get(index);
+    if (!avoided?.has(peer)) return false;
+    return picker.availabilityOf(index) > avoided.size;
+  }
+}

@@ -1,0 +1,125 @@
+import { pieceBytes, pieceCount, type Manifest } from '../chunks/manifest.ts';
+import type { PieceStore } from '../chunks/piece-store.ts';
+import { Choker, type ChokeCandidate } from './choker.ts';
+import type { BlockRequest, PeerSession } from './peer-session.ts';
+import type { PieceIndex } from './picker.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { BLOCK_BYTES } from './wire.ts';
+
+export interface UploaderOptions {
+  store: PieceStore;
+  now: () => number;
+  random: () => number;
+  uploadSlots: number;
+  uploadBytesPerSecond?: number;
+  /** Test-only: flip a byte in every block served, to play a poisoning peer. */
+  corruptUploads?: boolean;
+}
+
+const PIECE_CACHE_SIZE = 16;
+const OPTIMISTIC_ROUNDS = 3;
+
+/**
+ * The serving half of a swarm: who may download from us (upload slots), how
+ * fast (optional limit), and reading the requested blocks from the store.
+ */
+export class Uploader {
+  private readonly choker: Choker;
+  private readonly limiter: RateLimiter | null;
+  private readonly pieceCache = new Map<PieceIndex, Promise<Uint8Array | undefined>>();
+  /** Copies of each piece we started sending, and how many pieces we never sent at all. */
+  private timesServed: Uint32Array | null = null;
+  private neverServed = 0;
+
+  constructor(private readonly opts: UploaderOptions) {
+    this.choker = new Choker({ slots: opts.uploadSlots, optimisticRounds: OPTIMISTIC_ROUNDS, random: opts.random });
+    this.limiter = opts.uploadBytesPerSecond ? new RateLimiter(opts.now, opts.uploadBytesPerSecond) : null;
+  }
+
+  setPieceCount(count: number): void {
+    this.timesServed = new Uint32Array(count);
+    this.neverServed = count;
+  }
+
+  mayUpload(bytes: number): boolean {
+    return this.limiter?.take(bytes) ?? true;
+  }
+
+  /**
+   * Reassigns upload slots. While downloading, regular slots go to the peers
+   * with the most traffic both ways: what they give us (tit-for-tat) plus
+   * what they actually take (in the simulator, ranking by download alone
+   * left slots with peers that had nothing to ask for: 17.8 s vs 14.4 s for
+   * 100 peers). A seed ranks by least uploaded so far, which rotates its
+   * upload over everyone instead of feeding a few.
+   */
+  rechoke(sessions: Iterable<PeerSession>, seeding: boolean, rotate: boolean): void {
+    const open = [...sessions].filter((s) => s.state === 'open');
+    const candidates: ChokeCandidate[] = open.map((s) => ({
+      peer: s.remotePeerId!,
+      interested: s.peerInterested,
+      rateBytesPerSecond: seeding ? s.uploadRate.bytesPerSecond() : s.downloadRate.bytesPerSecond() + s.uploadRate.bytesPerSecond(),
+    }));
+    const unchoked = this.choker.rechoke(candidates, rotate);
+    for (const s of open) s.setChoking(!unchoked.has(s.remotePeerId!));
+  }
+
+  /** Whether a slot is free for a newly interested peer. */
+  hasFreeSlot(sessions: Iterable<PeerSession>): boolean {
+    let used = 0;
+    for (const s of sessions) if (s.state === 'open' && !s.amChoking && s.peerInterested) used++;
+    return used < this.opts.uploadSlots;
+  }
+
+  isValidRequest(manifest: Manifest | null, request: BlockRequest): boolean {
+    if (!manifest) return true;
+    if (request.index >= pieceCount(manifest)) return false;
+    const length = pieceBytes(manifest, request.index);
+    return (
+      request.begin % BLOCK_BYTES === 0 &&
+      request.begin < length &&
+      request.length === Math.min(BLOCK_BYTES, length - request.begin)
+    );
+  }
+
+  /**
+   * Whether to serve this request; counts a copy when its last block goes
+   * out. A seed refuses to start another copy of a piece while it has
+   * pieces it never sent whole: its upload is what the whole swarm waits
+   * on, and a piece sent once can spread between leechers (what
+   * BitTorrent's super-seeding aims at, without changing what the seed
+   * announces). Only starts are refused, so a copy under way always
+   * finishes, and a copy stuck half-sent (its peer choked or gone) does not
+   * block others. The caller decides when to hold back (the swarm: only
+   * the original source seed).
+   */
+  claim(request: BlockRequest, pieceBytes: number, holdBackRepeats: boolean): boolean {
+    const served = this.timesServed;
+    if (served === null) return true;
+    if (request.begin === 0 && holdBackRepeats && this.neverServed > 0 && served[request.index] > 0) return false;
+    if (request.begin + request.length === pieceBytes && served[request.index]++ === 0) this.neverServed--;
+    return true;
+  }
+
+  /** The block's bytes, or null when the store does not hold the piece. */
+  async readBlock(request: BlockRequest): Promise<Uint8Array | null> {
+    let piece = this.pieceCache.get(request.index);
+    if (!piece) {
+      piece = this.opts.store.get(request.index);
+      this.pieceCache.set(request.index, piece);
+      if (this.pieceCache.size > PIECE_CACHE_SIZE) {
+        this.pieceCache.delete(this.pieceCache.keys().next().value!);
+      }
+    }
+    const bytes = await piece;
+    if (!bytes) {
+      this.pieceCache.delete(request.index);
+      return null;
+    }
+    const block = bytes.subarray(request.begin, request.begin + request.length);
+    if (!this.opts.corruptUploads) return block;
+    const corrupted = block.slice();
+    corrupted[0] ^= 0xff;
+    return corrupted;
+  }
+}

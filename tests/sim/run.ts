@@ -1,0 +1,15 @@
+import { churn, flashCrowd, poisoning, seederDeparts, type ScenarioSize } from './scenarios.ts';
+
+/** The full benchmark: prints one JSON line per scenario. `npm run sim` (optionally `-- --leechers 40`). */
+const arg = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const size: ScenarioSize = { leechers: arg('leechers', 100), pieces: arg('pieces', 128), pieceBytes: 32 * 1024, seed: arg('seed', 1) };
+const print = (result: object) => console.log(JSON.stringify(result));
+
+print(await flashCrowd(size, 'rarest'));
+print(await flashCrowd(size, 'sequential'));
+print(await seederDeparts(size));
+print(await poisoning(size));
+print(await churn(size));
