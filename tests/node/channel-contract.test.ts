@@ -19,8 +19,10 @@ runChannelContract('WebRTC (node-datachannel)', async () => {
   let toA: (data: SignalData) => void = () => undefined;
   const a = transport.connect({ initiator: true, iceServers: [], sendSignal: (d) => toB(d) });
   const b = transport.connect({ initiator: false, iceServers: [], sendSignal: (d) => toA(d) });
-  toB = (d) => b.signal(d);
-  toA = (d) => a.signal(d);
+  // Deliver asynchronously, as a signaling server would: libdatachannel rejects a candidate
+  // that re-enters before the description it belongs to has been applied.
+  toB = (d) => setTimeout(() => b.signal(d), 0);
+  toA = (d) => setTimeout(() => a.signal(d), 0);
   return Promise.all([a.channel, b.channel]) as Promise<[Channel, Channel]>;
 }, { noticesRemoteClose: false, tracksBufferedAmount: false });
 
