@@ -43,6 +43,36 @@ export interface TransferSnapshot {
   /** True while the signaling server cannot be reached (we keep retrying). */
   signalingDown: boolean;
   error: { code: ShoalErrorCode; detail: string } | null;
+  /** Verified pieces this browser already had when the transfer started (resume). */
+  piecesResumed: number;
+  /** Downloading is paused because storage is full; verified pieces are kept. */
+  storagePaused: boolean;
+  /** Another tab of this app runs this swarm; this tab only shows its progress. */
+  inOtherTab: boolean;
+}
+
+/** One swarm this browser holds, as the library lists it. */
+export interface LibraryItem {
+  swarmId: SwarmId;
+  link: string;
+  name: string;
+  totalBytes: number;
+  pieceCount: number;
+  piecesVerified: number;
+  /** Shared from this browser, or downloaded from a link. */
+  origin: 'shared' | 'downloaded';
+  /** The user's per-item choice to serve it while the app is open. */
+  seeding: boolean;
+  /** Joined to its swarm right now (in this tab or another). */
+  active: boolean;
+  lastActivityAtMs: number;
+}
+
+export interface StorageInfo {
+  usageBytes: number;
+  quotaBytes: number;
+  /** The browser promised not to evict this origin's data under pressure. */
+  persisted: boolean;
 }
 
 export interface HashingProgress {
@@ -74,6 +104,21 @@ export interface ShoalApp {
   subscribe(onChange: () => void): () => void;
   /** Saves one received file; resolves when the browser has it. */
   saveFile(swarmId: SwarmId, fileIndex: number): Promise<void>;
+
+  /** Every swarm this browser holds, most recently active first. Empty until loaded. */
+  library(): LibraryItem[];
+  /** Turns seeding of one library item on or off (remembered). */
+  setSeeding(swarmId: SwarmId, on: boolean): Promise<void>;
+  /** The global switch: off means no library item is seeded, whatever its own setting. */
+  readonly seedingEnabled: boolean;
+  setSeedingEnabled(on: boolean): void;
+  /** Stops the swarm and removes everything stored for it. */
+  deleteItem(swarmId: SwarmId): Promise<void>;
+  /** Try writing again now after storage was full (it is also retried periodically). */
+  retryStorage(swarmId: SwarmId): void;
+  storageInfo(): Promise<StorageInfo | null>;
+  /** Asks the browser to keep this origin's data; resolves to whether it agreed. */
+  requestPersistentStorage(): Promise<boolean>;
 }
 
 export class ShoalError extends Error {

@@ -1,6 +1,7 @@
 import { ShoalRuntime } from './shoal-runtime.ts';
 import { WebRtcTransport } from './swarm/webrtc-transport.ts';
 import './ui/shoal-app.ts';
+import { registerServiceWorker } from './ui/service-worker.ts';
 
 /**
  * Hooks a test harness may set before the app loads (Playwright's
@@ -9,6 +10,12 @@ import './ui/shoal-app.ts';
 interface ShoalTestHooks {
   /** Only ICE candidates on this address are sent or accepted (keeps tests on loopback). */
   onlyCandidateAddress?: string;
+  /** Read at every piece-store write: true makes it fail with a real QuotaExceededError. */
+  storeFull?: boolean;
+  /** Serve corrupted blocks (a poisoning peer). */
+  corruptUploads?: boolean;
+  /** Limit each swarm's download rate (to catch a download midway). */
+  downloadBytesPerSecond?: number;
 }
 
 declare global {
@@ -27,12 +34,17 @@ const runtime = new ShoalRuntime({
   transport: new WebRtcTransport({
     acceptCandidate: onlyAddress ? (line) => candidateAddress(line) === onlyAddress : undefined,
   }),
+  // Read at each write, so a test can fill and free the store while the page runs.
+  simulateStoreFull: () => window.__shoalTestHooks?.storeFull === true,
+  corruptUploads: hooks.corruptUploads,
+  downloadBytesPerSecond: hooks.downloadBytesPerSecond,
 });
 window.__shoal = runtime;
 
 const app = document.createElement('shoal-app');
 app.app = runtime;
 document.body.append(app);
+registerServiceWorker(app);
 
 /** Same origin by default; a page hosted elsewhere names its server in a meta tag. */
 function signalingUrl(): string {

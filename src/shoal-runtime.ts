@@ -1,41 +1,84 @@
 import {
   ShoalError,
   type HashingProgress,
+  type LibraryItem,
   type ShareInputFile,
   type ShoalErrorCode,
   type ShoalApp,
+  type StorageInfo,
   type SwarmId,
   type TransferSnapshot,
 } from './app-model.ts';
-import { encodeManifest, isSwarmId, pieceCount, swarmIdOf, type Manifest } from './chunks/manifest.ts';
-import { StorageError } from './chunks/piece-store.ts';
 import { FilePieceStore } from './chunks/file-piece-store.ts';
-import { IdbPieceStore } from './chunks/idb-piece-store.ts';
+import { IdbPieceStore, deletePieceDatabase, pieceDbName } from './chunks/idb-piece-store.ts';
+import { Library } from './chunks/library.ts';
+import type { LibraryEntry } from './chunks/library-record.ts';
+import { LibraryStore } from './chunks/library-store.ts';
+import { encodeManifest, isSwarmId, pieceCount, swarmIdOf, totalBytes, type Manifest } from './chunks/manifest.ts';
 import { hashFiles } from './chunks/piece-hasher.ts';
+import { StorageError, type PieceIndex, type PieceStore } from './chunks/piece-store.ts';
 import { saveFile } from './chunks/save-files.ts';
+import { copyPieces } from './chunks/seed-copier.ts';
 import { sha256 } from './chunks/sha256.ts';
+import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
 import { randomPeerId } from './swarm/ids.ts';
 import type { PeerId } from './swarm/picker.ts';
 import { SignalingClient } from './swarm/signaling-client.ts';
 import type { IceServer, Transport } from './swarm/transport.ts';
-import { Transfer } from './transfer.ts';
+import { Transfer, storedSnapshot } from './transfer.ts';
 
 export interface RuntimeOptions {
   signalingUrl: string;
   /** Origin + path the share links start with, e.g. `https://shoal.example/`. */
   linkBase: string;
   transport: Transport;
+  /** Test hook: asked at each piece-store write; true fails it as a full disk would. */
+  simulateStoreFull?: () => boolean;
+  /** Test hook: serve corrupted blocks. */
+  corruptUploads?: boolean;
+  /** Optional download limit per swarm. */
+  downloadBytesPerSecond?: number;
 }
 
+/** What one tab tells the others. */
+type TabMessage =
+  | { type: 'snapshot'; snapshot: TransferSnapshot }
+  | { type: 'stopped'; swarmId: SwarmId }
+  | { type: 'library-changed' };
+
 const TICK_MS = 1000;
+const LIBRARY_FLUSH_MS = 3000;
+const STORAGE_RETRY_MS = 5000;
+/** A seed copies its files into IndexedDB this much at a time. */
+const SEED_COPY_WINDOW_BYTES = 8 * 1024 * 1024;
+const SEEDING_SETTING_KEY = 'shoal.seeding-enabled';
 
 /**
  * The browser application: one signaling connection for the page, one
- * Transfer per swarm, and the facade the UI talks to.
+ * Transfer per swarm this tab owns, the library of everything this browser
+ * holds, and the facade the UI talks to. A swarm is run by exactly one tab
+ * (a Web Lock); the others show the owner's broadcast snapshots.
  */
 export class ShoalRuntime implements ShoalApp {
   readonly localPeerId: PeerId = randomPeerId((n) => crypto.getRandomValues(new Uint8Array(n)));
+  /** Resolves once the library is loaded and its seeds are queued. */
+  readonly ready: Promise<void>;
+  seedingEnabled = localStorage.getItem(SEEDING_SETTING_KEY) !== 'off';
   private readonly transfers = new Map<SwarmId, Transfer>();
+  /** Swarms this tab wants to run: waiting for, or holding, their lock. */
+  private readonly wanted = new Map<SwarmId, AbortController>();
+  /** Swarms the user opened or shared in this tab: they run whatever the seeding settings say. */
+  private readonly pinned = new Set<SwarmId>();
+  private readonly otherTabs = new Map<SwarmId, TransferSnapshot>();
+  /** Shares made in this tab: served from the dropped files, whatever the library managed to store. */
+  private readonly seedFiles = new Map<SwarmId, { store: FilePieceStore; manifest: Manifest }>();
+  private readonly held = new Library({
+    records: new LibraryStore(),
+    deletePieces: (swarmId) => deletePieceDatabase(pieceDbName(swarmId)),
+    nowMs: Date.now,
+    flushIntervalMs: LIBRARY_FLUSH_MS,
+  });
+  private readonly tabs = new TabChannel<TabMessage>('shoal', (m) => this.onTabMessage(m));
   private readonly listeners = new Set<() => void>();
   private readonly signaling: SignalingClient;
   private iceServers: IceServer[] = [];
@@ -61,10 +104,8 @@ export class ShoalRuntime implements ShoalApp {
     this.signaling.onSignal((room, from, data) =>
       this.transfers.get(room)?.connector.signalReceived(from, data),
     );
-    this.ticker = setInterval(() => {
-      for (const transfer of this.transfers.values()) transfer.tick();
-      this.notify();
-    }, TICK_MS);
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ready = this.loadLibrary();
   }
 
   async createShare(
@@ -82,10 +123,21 @@ export class ShoalRuntime implements ShoalApp {
       throw asShoalError(error, 'hashing-failed');
     }
     const swarmId = await swarmIdOf(encodeManifest(manifest));
-    if (this.transfers.has(swarmId)) return swarmId;
+    await this.ready;
     const ordered = manifest.files.map((f) => files.find((input) => input.path === f.path)!.file);
-    const count = pieceCount(manifest);
-    this.start(swarmId, 'seed', manifest, new FilePieceStore(ordered, manifest), range(count));
+    this.seedFiles.set(swarmId, { store: new FilePieceStore(ordered, manifest), manifest });
+    try {
+      await this.held.add(swarmId, manifest, 'shared');
+      this.tabs.post({ type: 'library-changed' });
+    } catch (error) {
+      // Seeding from the files still works; only seeding after a restart is lost.
+      console.error('shoal: could not add the share to the library', error);
+    }
+    this.pinned.add(swarmId);
+    // Running from IndexedDB already (e.g. downloaded before, maybe partly)? Restart on the files.
+    const running = this.transfers.get(swarmId);
+    if (running && !running.swarm.complete) this.stop(swarmId);
+    this.want(swarmId);
     return swarmId;
   }
 
@@ -94,12 +146,26 @@ export class ShoalRuntime implements ShoalApp {
     if (!isSwarmId(swarmId)) {
       throw new ShoalError('bad-link', 'The link does not contain a Shoal share id.');
     }
-    if (!this.transfers.has(swarmId)) this.start(swarmId, 'leech', null, new IdbPieceStore(swarmId), []);
+    this.pinned.add(swarmId);
+    // Whether a held item runs depends on its settings, known once the library is loaded.
+    void this.ready.then(() => this.applySeeding(swarmId));
     return swarmId;
   }
 
   snapshot(swarmId: SwarmId): TransferSnapshot | undefined {
-    return this.transfers.get(swarmId)?.snapshot();
+    const own = this.transfers.get(swarmId);
+    if (own) return own.snapshot();
+    const remote = this.otherTabs.get(swarmId);
+    if (remote) return remote;
+    const entry = this.held.get(swarmId);
+    if (!entry) return undefined;
+    return storedSnapshot({
+      swarmId,
+      link: this.linkOf(swarmId),
+      manifest: entry.manifest,
+      piecesStored: entry.have.count(),
+      signalingDown: !this.signalingOpen,
+    });
   }
 
   subscribe(onChange: () => void): () => void {
@@ -108,39 +174,153 @@ export class ShoalRuntime implements ShoalApp {
   }
 
   async saveFile(swarmId: SwarmId, fileIndex: number): Promise<void> {
-    const transfer = this.transfers.get(swarmId);
-    const manifest = transfer?.manifest;
-    if (!transfer || !manifest || !transfer.swarm.complete) {
-      throw new ShoalError('save-failed', 'This file has not finished downloading yet.');
-    }
     try {
-      await saveFile(manifest, fileIndex, transfer.store);
+      const { manifest, store } = await this.completeCopy(swarmId);
+      await saveFile(manifest, fileIndex, store);
     } catch (error) {
       throw asShoalError(error, 'save-failed');
     }
   }
 
-  /** The transfer for a swarm, for diagnostics and tests. */
+  library(): LibraryItem[] {
+    return this.held
+      .all()
+      .map((entry) => this.libraryItem(entry))
+      .sort((a, b) => b.lastActivityAtMs - a.lastActivityAtMs);
+  }
+
+  async setSeeding(swarmId: SwarmId, on: boolean): Promise<void> {
+    await this.held.setSeeding(swarmId, on);
+    this.tabs.post({ type: 'library-changed' });
+    this.applySeeding(swarmId);
+    this.notify();
+  }
+
+  setSeedingEnabled(on: boolean): void {
+    this.seedingEnabled = on;
+    localStorage.setItem(SEEDING_SETTING_KEY, on ? 'on' : 'off');
+    for (const entry of this.held.all()) this.applySeeding(entry.record.swarmId);
+    this.notify();
+  }
+
+  async deleteItem(swarmId: SwarmId): Promise<void> {
+    this.stop(swarmId);
+    this.pinned.delete(swarmId);
+    this.otherTabs.delete(swarmId);
+    await this.seedFiles.get(swarmId)?.store.destroy();
+    this.seedFiles.delete(swarmId);
+    try {
+      await this.held.remove(swarmId);
+    } catch (error) {
+      throw asShoalError(error, 'unknown');
+    } finally {
+      // Another tab running it stops on reload, finding no record.
+      this.tabs.post({ type: 'library-changed' });
+      this.notify();
+    }
+  }
+
+  retryStorage(swarmId: SwarmId): void {
+    this.transfers.get(swarmId)?.retryStorage();
+  }
+
+  async storageInfo(): Promise<StorageInfo | null> {
+    if (!navigator.storage?.estimate) return null;
+    const [estimate, persisted] = await Promise.all([navigator.storage.estimate(), navigator.storage.persisted()]);
+    return { usageBytes: estimate.usage ?? 0, quotaBytes: estimate.quota ?? 0, persisted };
+  }
+
+  async requestPersistentStorage(): Promise<boolean> {
+    return navigator.storage?.persist ? navigator.storage.persist() : false;
+  }
+
+  /** The transfer this tab runs for a swarm, for diagnostics and tests. */
   transfer(swarmId: SwarmId): Transfer | undefined {
     return this.transfers.get(swarmId);
   }
 
   destroy(): void {
     clearInterval(this.ticker);
-    for (const transfer of this.transfers.values()) transfer.destroy();
+    for (const swarmId of [...this.wanted.keys()]) this.stop(swarmId);
+    this.tabs.close();
     this.signaling.close();
   }
 
-  private start(
+  private async loadLibrary(): Promise<void> {
+    try {
+      await this.held.reload();
+    } catch (error) {
+      console.error('shoal: could not read the library', error);
+    }
+    for (const entry of this.held.all()) this.applySeeding(entry.record.swarmId);
+    this.notify();
+  }
+
+  /**
+   * Runs or stops a swarm: a held item runs while seeding is on for it and
+   * globally; a download the user opened here runs until it is complete.
+   */
+  private applySeeding(swarmId: SwarmId): void {
+    const entry = this.held.get(swarmId);
+    const seed = this.seedingEnabled && entry?.record.seeding === true;
+    const unfinished = this.pinned.has(swarmId) && !entry?.have.isComplete();
+    if (seed || unfinished) this.want(swarmId);
+    else this.stop(swarmId);
+  }
+
+  /** Queues for the swarm's lock; runs it here once no other tab does. */
+  private want(swarmId: SwarmId): void {
+    if (this.wanted.has(swarmId)) return;
+    const abort = new AbortController();
+    this.wanted.set(swarmId, abort);
+    holdSwarmLock(swarmId, abort.signal, () => void this.run(swarmId, abort.signal));
+  }
+
+  private async run(swarmId: SwarmId, signal: AbortSignal): Promise<void> {
+    await this.ready;
+    const idb = new IdbPieceStore(swarmId, { simulateFull: this.opts.simulateStoreFull });
+    let stored: PieceIndex[] = [];
+    try {
+      stored = await idb.indices();
+    } catch (error) {
+      console.error(`shoal: cannot read stored pieces of ${swarmId}; fetching them again`, error);
+    }
+    if (signal.aborted) return;
+    const entry = this.held.get(swarmId) ?? null;
+    if (entry) this.held.markStored(swarmId, stored);
+    const files = this.seedFiles.get(swarmId);
+    if (files) {
+      const transfer = this.startTransfer(swarmId, 'seed', files.manifest, files.store, range(pieceCount(files.manifest)));
+      void this.copyIntoLibrary(transfer, files.store, idb, files.manifest, stored, signal);
+      this.persistProgress(transfer);
+    } else {
+      this.persistProgress(this.startTransfer(swarmId, 'leech', entry?.manifest ?? null, idb, stored));
+    }
+  }
+
+  /** Keeps the library in step with a transfer: its manifest once known, each stored piece, completion. */
+  private persistProgress(transfer: Transfer): void {
+    const swarmId = transfer.swarm.swarmId;
+    const events = transfer.swarm.events;
+    events.on('manifestReceived', (received) => void this.remember(transfer, received));
+    events.on('pieceVerified', (index) => this.held.markStored(swarmId, [index]));
+    events.on('completed', () => {
+      void this.flushLibrary(transfer, swarmId);
+      // Finished: from now on only the seeding settings keep it running.
+      this.applySeeding(swarmId);
+    });
+  }
+
+  private startTransfer(
     swarmId: SwarmId,
     role: 'seed' | 'leech',
-    manifest: Transfer['manifest'],
-    store: Transfer['store'],
-    storedPieces: Iterable<number>,
-  ): void {
+    manifest: Manifest | null,
+    store: PieceStore,
+    storedPieces: Iterable<PieceIndex>,
+  ): Transfer {
     const transfer = new Transfer({
       swarmId,
-      link: this.opts.linkBase + '#' + swarmId,
+      link: this.linkOf(swarmId),
       role,
       manifest,
       store,
@@ -156,10 +336,157 @@ export class ShoalRuntime implements ShoalApp {
       now: () => performance.now(),
       random: Math.random,
       onChange: () => this.notify(),
+      corruptUploads: this.opts.corruptUploads,
+      downloadBytesPerSecond: this.opts.downloadBytesPerSecond,
     });
     this.transfers.set(swarmId, transfer);
+    this.otherTabs.delete(swarmId);
     this.signaling.join(swarmId);
     this.notify();
+    return transfer;
+  }
+
+  /** Leaves the swarm and frees its lock for another tab; stored data stays. */
+  private stop(swarmId: SwarmId): void {
+    const abort = this.wanted.get(swarmId);
+    if (!abort) return;
+    abort.abort();
+    this.wanted.delete(swarmId);
+    const transfer = this.transfers.get(swarmId);
+    if (!transfer) return;
+    transfer.destroy();
+    this.transfers.delete(swarmId);
+    this.signaling.leave(swarmId);
+    this.tabs.post({ type: 'stopped', swarmId });
+    void this.flushLibrary(transfer, swarmId);
+  }
+
+  /** A download learned its manifest: from now on the library holds it. */
+  private async remember(transfer: Transfer, manifest: Manifest): Promise<void> {
+    try {
+      await this.held.add(transfer.swarm.swarmId, manifest, 'downloaded');
+      this.held.markStored(transfer.swarm.swarmId, await transfer.store.indices());
+      this.tabs.post({ type: 'library-changed' });
+    } catch (error) {
+      this.reportStorageError(transfer, error);
+    }
+    this.notify();
+  }
+
+  /** Copies a seed's pieces into IndexedDB, so it can be seeded after a restart; serving stays on the files. */
+  private async copyIntoLibrary(
+    transfer: Transfer,
+    files: PieceStore,
+    idb: PieceStore,
+    manifest: Manifest,
+    stored: PieceIndex[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const have = new Set(stored);
+    const missing = range(pieceCount(manifest)).filter((i) => !have.has(i));
+    const swarmId = transfer.swarm.swarmId;
+    try {
+      await copyPieces(files, idb, missing, {
+        windowBytes: SEED_COPY_WINDOW_BYTES,
+        pieceBytes: manifest.pieceLength,
+        signal,
+        onCopied: (index) => this.held.markStored(swarmId, [index]),
+        onFailed: (error) => this.reportStorageError(transfer, error),
+        retry: () => new Promise((resolve) => setTimeout(resolve, STORAGE_RETRY_MS)),
+      });
+      if (!signal.aborted) await this.flushLibrary(transfer, swarmId);
+    } catch (error) {
+      console.error(`shoal: copying ${swarmId} into the library failed`, error);
+    }
+  }
+
+  private async flushLibrary(transfer: Transfer, swarmId: SwarmId): Promise<void> {
+    try {
+      await this.held.flush(swarmId);
+    } catch (error) {
+      this.reportStorageError(transfer, error);
+    }
+  }
+
+  private reportStorageError(transfer: Transfer, error: unknown): void {
+    if (!(error instanceof StorageError)) throw error;
+    transfer.storageFailed(error);
+  }
+
+  /** A complete copy of a swarm to read files from: the running transfer's store, else IndexedDB. */
+  private async completeCopy(swarmId: SwarmId): Promise<{ manifest: Manifest; store: PieceStore }> {
+    const transfer = this.transfers.get(swarmId);
+    if (transfer?.manifest && transfer.swarm.complete) return { manifest: transfer.manifest, store: transfer.store };
+    // Another tab may have finished it meanwhile: the database, not our memory, knows.
+    await this.held.reload();
+    const entry = this.held.get(swarmId);
+    const store = new IdbPieceStore(swarmId);
+    if (entry && (await store.indices()).length === pieceCount(entry.manifest)) {
+      return { manifest: entry.manifest, store };
+    }
+    throw new ShoalError('save-failed', 'This file has not finished downloading yet.');
+  }
+
+  private tick(): void {
+    for (const transfer of this.transfers.values()) {
+      transfer.tick();
+      const snapshot = transfer.snapshot();
+      if (snapshot.downloadBytesPerSecond + snapshot.uploadBytesPerSecond > 0) this.held.touch(snapshot.swarmId);
+      this.tabs.post({ type: 'snapshot', snapshot: { ...snapshot, inOtherTab: true } });
+    }
+    this.held.flushDue().catch((error: unknown) => console.error('shoal: saving library progress failed', error));
+    this.notify();
+  }
+
+  private onTabMessage(message: TabMessage): void {
+    switch (message.type) {
+      case 'snapshot':
+        if (!this.transfers.has(message.snapshot.swarmId)) this.otherTabs.set(message.snapshot.swarmId, message.snapshot);
+        break;
+      case 'stopped':
+        this.otherTabs.delete(message.swarmId);
+        break;
+      case 'library-changed':
+        void this.syncLibrary();
+        return;
+    }
+    this.notify();
+  }
+
+  /** Another tab added, changed or deleted an item: follow, and stop running what is gone. */
+  private async syncLibrary(): Promise<void> {
+    try {
+      await this.held.reload();
+    } catch (error) {
+      console.error('shoal: could not read the library', error);
+      return;
+    }
+    for (const swarmId of [...this.wanted.keys()]) {
+      const transfer = this.transfers.get(swarmId);
+      if (transfer?.manifest && !this.held.get(swarmId)) this.stop(swarmId);
+    }
+    this.notify();
+  }
+
+  private libraryItem(entry: LibraryEntry): LibraryItem {
+    const { record, manifest } = entry;
+    const live = this.snapshot(record.swarmId);
+    return {
+      swarmId: record.swarmId,
+      link: this.linkOf(record.swarmId),
+      name: manifest.name,
+      totalBytes: totalBytes(manifest),
+      pieceCount: pieceCount(manifest),
+      piecesVerified: Math.max(live?.piecesVerified ?? 0, entry.have.count()),
+      origin: record.origin,
+      seeding: record.seeding,
+      active: this.transfers.has(record.swarmId) || this.otherTabs.has(record.swarmId),
+      lastActivityAtMs: record.lastActivityAtMs,
+    };
+  }
+
+  private linkOf(swarmId: SwarmId): string {
+    return this.opts.linkBase + '#' + swarmId;
   }
 
   private notify(): void {

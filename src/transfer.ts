@@ -1,6 +1,6 @@
 import type { FileSummary, ShoalErrorCode, TransferSnapshot } from './app-model.ts';
 import { pieceCount, totalBytes, type Manifest, type SwarmId } from './chunks/manifest.ts';
-import type { PieceStore } from './chunks/piece-store.ts';
+import { StorageError, type PieceStore } from './chunks/piece-store.ts';
 import { PeerConnector } from './swarm/peer-connector.ts';
 import type { PeerId, PieceIndex } from './swarm/picker.ts';
 import { Swarm } from './swarm/swarm.ts';
@@ -27,7 +27,14 @@ export interface TransferOptions {
   now: () => number;
   random: () => number;
   onChange: () => void;
+  /** Test hook: serve corrupted blocks (a poisoning peer). */
+  corruptUploads?: boolean;
+  /** Optional download limit (tests use it to catch a download midway). */
+  downloadBytesPerSecond?: number;
 }
+
+/** After storage filled up, try writing again this often (space may have been freed meanwhile). */
+const STORAGE_RETRY_MS = 5_000;
 
 /**
  * One share or download on this page: a swarm, the connector that feeds it
@@ -38,6 +45,9 @@ export class Transfer {
   readonly connector: PeerConnector;
   private joinedRoom = false;
   private error: { code: ShoalErrorCode; detail: string } | null = null;
+  private readonly piecesResumed: number;
+  /** When storage last failed, while the swarm is paused for it. */
+  private storageFailedAt: number | null = null;
 
   constructor(private readonly opts: TransferOptions) {
     this.swarm = new Swarm({
@@ -49,7 +59,10 @@ export class Transfer {
       hash: opts.hash,
       now: opts.now,
       random: opts.random,
+      corruptUploads: opts.corruptUploads,
+      downloadBytesPerSecond: opts.downloadBytesPerSecond,
     });
+    this.piecesResumed = this.swarm.piecesVerified;
     this.connector = new PeerConnector({
       localPeerId: opts.localPeerId,
       transport: opts.transport,
@@ -61,7 +74,11 @@ export class Transfer {
     });
     const events = this.swarm.events;
     const changed = () => opts.onChange();
-    events.on('pieceVerified', changed);
+    events.on('pieceVerified', () => {
+      // A piece reached the store, so storage works again.
+      this.clearError('storage-full');
+      changed();
+    });
     events.on('completed', changed);
     events.on('peerJoined', changed);
     events.on('manifestReceived', () => {
@@ -76,10 +93,7 @@ export class Transfer {
       this.error = { code: 'manifest-mismatch', detail: `peer ${peer.slice(0, 8)}: ${reason}` };
       changed();
     });
-    events.on('storageFailed', (error) => {
-      this.error = { code: 'storage-full', detail: error.message };
-      changed();
-    });
+    events.on('storageFailed', (error) => this.storageFailed(error));
   }
 
   get store(): PieceStore {
@@ -101,7 +115,29 @@ export class Transfer {
     this.opts.onChange();
   }
 
+  /**
+   * The swarm has paused itself; anything else that writes for this transfer
+   * (a seed copying its files in) reports here too. Verified pieces stay.
+   */
+  storageFailed(error: Error): void {
+    const full = !(error instanceof StorageError) || error.code === 'quota-exceeded';
+    this.error = { code: full ? 'storage-full' : 'unknown', detail: error.message };
+    this.storageFailedAt = this.opts.now();
+    this.opts.onChange();
+  }
+
+  /** Resumes requesting pieces after a storage failure; the message stays until a piece is stored. */
+  retryStorage(): void {
+    if (this.storageFailedAt === null) return;
+    this.storageFailedAt = null;
+    this.swarm.resume();
+    this.opts.onChange();
+  }
+
   tick(): void {
+    if (this.storageFailedAt !== null && this.opts.now() - this.storageFailedAt >= STORAGE_RETRY_MS) {
+      this.retryStorage();
+    }
     this.swarm.tick();
     this.connector.tick();
   }
@@ -120,7 +156,7 @@ export class Transfer {
       role: this.opts.role,
       phase: this.phase(),
       name: manifest?.name ?? null,
-      files: manifest?.files.map((f): FileSummary => ({ path: f.path, size: f.size, mime: f.mime })) ?? [],
+      files: manifest ? fileSummaries(manifest) : [],
       totalBytes: manifest ? totalBytes(manifest) : 0,
       pieceCount: manifest ? pieceCount(manifest) : 0,
       piecesVerified: stats.piecesVerified,
@@ -131,6 +167,9 @@ export class Transfer {
       peerCount: stats.peers.length,
       signalingDown: !this.opts.room.isOpen(),
       error: this.error,
+      piecesResumed: this.piecesResumed,
+      storagePaused: this.swarm.isPaused,
+      inOtherTab: false,
     };
   }
 
@@ -148,4 +187,41 @@ export class Transfer {
   private clearError(code: ShoalErrorCode): void {
     if (this.error?.code === code) this.error = null;
   }
+}
+
+/** A swarm nobody runs right now (seeding off, or offline), as stored: what is kept, no peers. */
+export function storedSnapshot(opts: {
+  swarmId: SwarmId;
+  link: string;
+  manifest: Manifest;
+  piecesStored: number;
+  signalingDown: boolean;
+}): TransferSnapshot {
+  const count = pieceCount(opts.manifest);
+  const complete = opts.piecesStored === count;
+  return {
+    swarmId: opts.swarmId,
+    link: opts.link,
+    role: complete ? 'seed' : 'leech',
+    phase: complete ? 'complete' : 'connecting',
+    name: opts.manifest.name,
+    files: fileSummaries(opts.manifest),
+    totalBytes: totalBytes(opts.manifest),
+    pieceCount: count,
+    piecesVerified: opts.piecesStored,
+    bytesDownloaded: 0,
+    bytesUploaded: 0,
+    downloadBytesPerSecond: 0,
+    uploadBytesPerSecond: 0,
+    peerCount: 0,
+    signalingDown: opts.signalingDown,
+    error: null,
+    piecesResumed: opts.piecesStored,
+    storagePaused: false,
+    inOtherTab: false,
+  };
+}
+
+function fileSummaries(manifest: Manifest): FileSummary[] {
+  return manifest.files.map((f) => ({ path: f.path, size: f.size, mime: f.mime }));
 }

@@ -1,18 +1,50 @@
-import { clear, createStore, get, keys, set, type UseStore } from 'idb-keyval';
+import { clear, createStore, get, keys, setMany, type UseStore } from 'idb-keyval';
 import { StorageError, checkPieceIndex, type PieceIndex, type PieceStore } from './piece-store.ts';
 
+export interface IdbPieceStoreOptions {
+  /**
+   * Test hook, asked before every write: true makes the write fail the way a
+   * full disk does (a `QuotaExceededError` DOMException), through the same
+   * error path as the real thing.
+   */
+  simulateFull?: () => boolean;
+}
+
+interface PendingWrite {
+  index: PieceIndex;
+  bytes: Uint8Array;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** The database holding one swarm's pieces; deleting a swarm deletes exactly this. */
+export function pieceDbName(swarmId: string): string {
+  return 'shoal-' + swarmId;
+}
+
 /**
- * A download's verified pieces in IndexedDB: one database per swarm
+ * A swarm's verified pieces in IndexedDB: one database per swarm
  * (`shoal-<swarm id>`), store `pieces`, key = piece index, value = the
- * piece's bytes. Surviving reloads is what makes resume work.
+ * piece's bytes. Its key set is the swarm's persisted bitfield, which is what
+ * makes resume work.
+ *
+ * Writes are group-committed: while one transaction is in flight, further
+ * pieces queue up and go together in the next one, so a fast network costs a
+ * transaction per batch rather than per piece. `put` resolves only once its
+ * piece is committed, so the swarm never announces a piece it could lose.
  */
 export class IdbPieceStore implements PieceStore {
   readonly dbName: string;
   private readonly store: UseStore;
+  private queue: PendingWrite[] = [];
+  private writing = false;
   private destroyed = false;
 
-  constructor(swarmId: string) {
-    this.dbName = 'shoal-' + swarmId;
+  constructor(
+    swarmId: string,
+    private readonly opts: IdbPieceStoreOptions = {},
+  ) {
+    this.dbName = pieceDbName(swarmId);
     const base = createStore(this.dbName, 'pieces');
     // idb-keyval never closes its connection, and an open connection blocks
     // deleteDatabase forever (another store for this swarm, or another tab):
@@ -32,12 +64,16 @@ export class IdbPieceStore implements PieceStore {
     throw new StorageError('corrupt', `piece ${index} is stored as ${Object.prototype.toString.call(value)}`);
   }
 
-  async put(index: PieceIndex, bytes: Uint8Array): Promise<void> {
+  put(index: PieceIndex, bytes: Uint8Array): Promise<void> {
     checkPieceIndex(index);
+    if (this.destroyed) return Promise.reject(new StorageError('unavailable', `write piece ${index}: store destroyed`));
     // Structured clone copies a view's whole underlying buffer, so store only the piece.
     const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
     const value = whole ? bytes : bytes.slice();
-    await this.run(`write piece ${index}`, () => set(index, value, this.store));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ index, bytes: value, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
   }
 
   async indices(): Promise<PieceIndex[]> {
@@ -58,15 +94,30 @@ export class IdbPieceStore implements PieceStore {
     // Our own open connection would block the deletion too.
     await this.run('close database', () => this.store('readonly', (s) => s.transaction.db.close()));
     this.destroyed = true;
-    await new Promise<void>((resolve, reject) => {
-      const request = indexedDB.deleteDatabase(this.dbName);
-      request.onsuccess = () => resolve();
-      request.onerror = () =>
-        reject(new StorageError('unavailable', `could not delete ${this.dbName}`, { cause: request.error }));
-      // A connection that ignores versionchange still holds it; the browser deletes it once that
-      // connection closes, and the pieces are already cleared.
-      request.onblocked = () => resolve();
-    });
+    for (const write of this.queue.splice(0)) write.reject(new StorageError('unavailable', 'store destroyed'));
+    await deletePieceDatabase(this.dbName);
+  }
+
+  /** Commits queued pieces, one transaction per batch, until the queue is empty. */
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      const what = `write pieces ${batch.map((w) => w.index).join(',')}`;
+      try {
+        await this.run(what, () => {
+          if (this.opts.simulateFull?.()) {
+            throw new DOMException('simulated full store (test hook)', 'QuotaExceededError');
+          }
+          return setMany(batch.map((w): [number, Uint8Array] => [w.index, w.bytes]), this.store);
+        });
+        for (const write of batch) write.resolve();
+      } catch (error) {
+        for (const write of batch) write.reject(error);
+      }
+    }
+    this.writing = false;
   }
 
   private async run<T>(what: string, op: () => Promise<T>): Promise<T> {
@@ -79,7 +130,21 @@ export class IdbPieceStore implements PieceStore {
   }
 }
 
-function toStorageError(what: string, error: unknown): StorageError {
+/**
+ * Deletes a swarm's piece database. A connection that ignores versionchange
+ * still holds it; the browser deletes it once that connection closes.
+ */
+export function deletePieceDatabase(dbName: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const request = indexedDB.deleteDatabase(dbName);
+    request.onsuccess = () => resolve();
+    request.onerror = () =>
+      reject(new StorageError('unavailable', `could not delete ${dbName}`, { cause: request.error }));
+    request.onblocked = () => resolve();
+  });
+}
+
+export function toStorageError(what: string, error: unknown): StorageError {
   if (error instanceof StorageError) return error;
   const name = (error as { name?: unknown } | null)?.name;
   const code = name === 'QuotaExceededError' ? 'quota-exceeded' : 'unavailable';

@@ -58,6 +58,39 @@ export const en = {
   saveLabel: (path: string) => `Save ${path}`,
   saveNotReady: 'Available once the download is complete and verified.',
 
+  retry: 'Retry',
+  resumedPieces: (pieces: number) =>
+    pieces === 1 ? 'Resumed: 1 piece was already here.' : `Resumed: ${pieces} pieces were already here.`,
+  inOtherTab: 'This share is running in another Shoal tab; this tab shows its progress.',
+
+  libraryHeading: 'Your library',
+  libraryEmpty: 'Shares you create or download are kept here, so you can save them again and seed them later.',
+  libraryOpen: 'Open',
+  libraryDelete: 'Delete',
+  libraryDeleteLabel: (name: string) => `Delete ${name} from this browser`,
+  libraryDeleteConfirm: (name: string) => `Delete “${name}” and all its data from this browser?`,
+  librarySeedLabel: 'Seed',
+  librarySeedingAll: 'Seed library items while Shoal is open',
+  libraryShared: 'Shared by you',
+  libraryDownloaded: 'Downloaded',
+  libraryActive: 'Seeding now',
+  libraryLastActive: (when: string) => `Last active ${when}`,
+  libraryComplete: 'Complete',
+  libraryPartial: (percent: string) => `${percent} stored`,
+
+  storageHeading: 'Storage',
+  storageUsage: (used: string, quota: string) => `${used} used of ${quota} available to Shoal`,
+  storageUnknown: 'This browser does not report its storage use.',
+  storagePersisted: 'Protected: the browser will not clear Shoal’s data to free space.',
+  storageNotPersisted: 'The browser may clear Shoal’s data when space runs low.',
+  storagePersist: 'Keep my files',
+  storagePersistRefused: 'The browser declined; it may allow it once you use Shoal more or install it.',
+
+  updateAvailable: 'A new version of Shoal is available.',
+  updateReload: 'Reload',
+  offlineReady: 'Shoal now works offline.',
+  sharedFilesFailed: (detail: string) => `Could not read the shared files: ${detail}`,
+
   badLinkTitle: 'Not a share link',
   openFailedTitle: 'Could not open this share',
 
@@ -67,7 +100,7 @@ export const en = {
   errorManifestMismatch:
     'A peer sent a file list that does not match this link; ignoring it and waiting for an honest peer.',
   errorStorageFull:
-    'Your browser ran out of storage space. Free some space and reload this page; pieces already verified are kept.',
+    'Your browser ran out of storage space, so the download is paused. Every verified piece is kept. Free some space (delete items from your library below the share area) — Shoal retries by itself, or press Retry.',
   errorHashingFailed: (detail: string) => `Could not read the files to share: ${detail}`,
   errorSaveFailed: (detail: string) => `Could not save the file: ${detail}`,
   errorUnknown: (detail: string) => `Something went wrong: ${detail}`,

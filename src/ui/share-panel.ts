@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { ShoalApp, SwarmId, TransferSnapshot } from '../app-model.ts';
+import { copyLink, type CopyOutcome } from './copy-link.ts';
 import { defineElement } from './define.ts';
 import './file-list.ts';
 import { displayText, formatBytes, formatRate } from './format.ts';
@@ -9,7 +10,7 @@ import { SwarmController } from './swarm-controller.ts';
 
 const COPIED_NOTICE_MS = 2000;
 
-type CopyStatus = 'initial' | 'copied' | 'selected';
+type CopyStatus = 'initial' | CopyOutcome;
 
 /** A share this page is seeding: its link, its files and how much it has uploaded. */
 export class ShoalSharePanel extends LitElement {
@@ -135,27 +136,10 @@ export class ShoalSharePanel extends LitElement {
 
   async #copy(link: string): Promise<void> {
     clearTimeout(this.#copyTimer);
-    try {
-      // Absent outside secure contexts (e.g. http:// on a LAN address).
-      if (!navigator.clipboard) throw new Error('clipboard API unavailable');
-      await navigator.clipboard.writeText(link);
-      this.copyStatus = 'copied';
+    this.copyStatus = await copyLink(link, this.renderRoot.querySelector('[data-testid="share-link"]'));
+    if (this.copyStatus === 'copied') {
       this.#copyTimer = setTimeout(() => (this.copyStatus = 'initial'), COPIED_NOTICE_MS);
-    } catch (err) {
-      console.info('shoal: clipboard write failed, selecting the link instead', err);
-      this.#selectLink();
-      this.copyStatus = 'selected';
     }
-  }
-
-  #selectLink(): void {
-    const anchor = this.renderRoot.querySelector('[data-testid="share-link"]');
-    const selection = getSelection();
-    if (!anchor || !selection) return;
-    const range = document.createRange();
-    range.selectNodeContents(anchor);
-    selection.removeAllRanges();
-    selection.addRange(range);
   }
 }
 

@@ -2,9 +2,13 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { HashingProgress, ShareInputFile, ShoalApp, SwarmId } from '../app-model.ts';
 import { defineElement } from './define.ts';
 import { shoalLogo } from './logo.ts';
+import { takeSharedFiles } from '../chunks/share-target.ts';
 import './drop-zone.ts';
+import './library-view.ts';
 import './share-panel.ts';
+import './storage-panel.ts';
 import './transfer-view.ts';
+import './update-toast.ts';
 import { caughtErrorMessage, errorMessage, msg } from './messages.ts';
 import { routeFor, type Route } from './route.ts';
 import { baseStyles, themeTokens } from './styles.ts';
@@ -28,6 +32,7 @@ export class ShoalAppElement extends LitElement {
     route: { state: true },
     shares: { state: true },
     step: { state: true },
+    updateReady: { attribute: false },
   };
 
   static override styles = [
@@ -85,6 +90,8 @@ export class ShoalAppElement extends LitElement {
   declare private route: Route;
   declare private shares: readonly SwarmId[];
   declare private step: ShareStep;
+  /** Set when a new version waits: calling it reloads into that version. */
+  declare updateReady: (() => void) | null;
   #progress: HashingProgress = { bytesHashed: 0, totalBytes: 0 };
   readonly #progressThrottle = new UpdateThrottle(() => this.requestUpdate(), PROGRESS_INTERVAL_MS);
 
@@ -94,6 +101,7 @@ export class ShoalAppElement extends LitElement {
     this.route = { kind: 'home' };
     this.shares = [];
     this.step = { status: 'initial' };
+    this.updateReady = null;
   }
 
   override connectedCallback(): void {
@@ -127,12 +135,14 @@ export class ShoalAppElement extends LitElement {
         <main>${this.#renderRoute(this.app)}</main>
         <footer class="muted">${msg.privacyNote}</footer>
       </div>
+      <shoal-update-toast ?open=${this.updateReady !== null} @update-accepted=${() => this.updateReady?.()}></shoal-update-toast>
     `;
   }
 
   #renderRoute(app: ShoalApp) {
     switch (this.route.kind) {
       case 'home':
+      case 'incoming-share':
         return this.#renderHome(app);
       case 'transfer':
         return html`
@@ -165,18 +175,40 @@ export class ShoalAppElement extends LitElement {
         ${this.shares.map(
           (id) => html`<shoal-share-panel .app=${app} .swarmId=${id}></shoal-share-panel>`,
         )}
+        <shoal-library-view .app=${app}></shoal-library-view>
+        <shoal-storage-panel .app=${app}></shoal-storage-panel>
       </div>
     `;
   }
 
   readonly #syncRoute = (): void => {
     this.route = this.app ? routeFor(this.app, location.hash) : { kind: 'home' };
+    if (this.route.kind === 'incoming-share') {
+      // The fragment has done its job; a reload must not share the files again.
+      history.replaceState(null, '', location.pathname);
+      void this.#shareIncoming();
+    }
   };
 
-  async #onFilesChosen(event: CustomEvent<ShareInputFile[]>): Promise<void> {
+  async #shareIncoming(): Promise<void> {
+    let files: File[];
+    try {
+      files = await takeSharedFiles();
+    } catch (err) {
+      console.error('shoal: reading shared files failed', err);
+      this.step = { status: 'error', message: msg.sharedFilesFailed(err instanceof Error ? err.message : String(err)) };
+      return;
+    }
+    if (files.length > 0) await this.#share(files.map((file) => ({ file, path: file.name })));
+  }
+
+  #onFilesChosen(event: CustomEvent<ShareInputFile[]>): Promise<void> {
+    return this.#share(event.detail);
+  }
+
+  async #share(files: ShareInputFile[]): Promise<void> {
     const app = this.app;
     if (!app || this.step.status === 'pending') return;
-    const files = event.detail;
     const abort = new AbortController();
     this.#progress = { bytesHashed: 0, totalBytes: files.reduce((sum, f) => sum + f.file.size, 0) };
     this.step = { status: 'pending', abort };

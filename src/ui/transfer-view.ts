@@ -82,10 +82,19 @@ export class ShoalTransferView extends LitElement {
           ? html`<p class="notice warn" role="status">${msg.signalingDown}</p>`
           : nothing}
         ${snap.error
-          ? html`<p class="notice error" role="alert">
+          ? html`<p class="notice error" role="alert" data-testid="transfer-error">
               ${errorMessage(snap.error.code, snap.error.detail)}
             </p>`
           : nothing}
+        ${snap.storagePaused && !snap.inOtherTab
+          ? html`<p>
+              <button type="button" data-testid="storage-retry" @click=${() => this.app?.retryStorage(this.swarmId)}>
+                ${msg.retry}
+              </button>
+            </p>`
+          : nothing}
+        ${snap.inOtherTab ? html`<p class="notice warn" role="status" data-testid="in-other-tab">${msg.inOtherTab}</p>` : nothing}
+        ${snap.piecesResumed > 0 && !complete ? html`<p class="muted">${msg.resumedPieces(snap.piecesResumed)}</p>` : nothing}
         ${this.#renderProgress(snap)}
         ${snap.files.length > 0
           ? html`<section aria-labelledby="files">

@@ -1,0 +1,251 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, expect, test, type BrowserContext } from '@playwright/test';
+import { newPeerPage, randomTestFile, saveAll, share } from './fixtures.ts';
+import {
+  addTestHooks,
+  libraryHasRecord,
+  setHook,
+  settledPieceCount,
+  snapshot,
+  storedPieceCount,
+  swarmIdOf,
+  waitForStoredPieces,
+} from './persistence-helpers.ts';
+
+const MiB = 1024 * 1024;
+// 8 MiB makes 128 pieces of 64 KiB; at 2 MiB/s a download takes ~4 s, long enough to interrupt.
+const SLOW = { downloadBytesPerSecond: 2 * MiB };
+const PIECES_8MIB = 128;
+
+test('a reload mid-download resumes: only the missing pieces are fetched again', async ({ browser }) => {
+  const file = randomTestFile('resume-8MiB.bin', 8 * MiB);
+  const seeder = await newPeerPage(browser);
+  const link = await share(seeder.page, [file]);
+  const id = swarmIdOf(link);
+
+  const leecher = await newPeerPage(browser);
+  await addTestHooks(leecher.context, SLOW);
+  await leecher.page.goto(link);
+  await expect.poll(async () => (await snapshot(leecher.page, id))?.piecesVerified ?? 0).toBeGreaterThan(30);
+  // Stop the source, let in-flight writes land, then count what is kept.
+  await seeder.context.close();
+  const stored = await settledPieceCount(leecher.page, id);
+  expect(stored).toBeGreaterThan(30);
+  expect(stored).toBeLessThan(PIECES_8MIB);
+  const missing = PIECES_8MIB - stored;
+
+  await leecher.page.reload();
+  const reseeder = await newPeerPage(browser);
+  expect(await share(reseeder.page, [file])).toBe(link);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  const after = (await snapshot(leecher.page, id))!;
+  console.log(`resume: ${stored} pieces kept, ${missing} missing, ${after.piecesVerified - after.piecesResumed} fetched after reload`);
+  expect(after.piecesResumed).toBe(stored);
+  expect(after.piecesVerified - after.piecesResumed).toBe(missing);
+  expect((await saveAll(leecher.page)).get(file.name)).toBe(file.sha256);
+  await leecher.context.close();
+  await reseeder.context.close();
+});
+
+test('after a browser restart the library lists the share and seeds it to a fresh peer', async ({ browser }) => {
+  const file = randomTestFile('restart-4MiB.bin', 4 * MiB);
+  const dir = mkdtempSync(join(tmpdir(), 'shoal-profile-'));
+  const launch = async (): Promise<BrowserContext> => {
+    const use = test.info().project.use;
+    const context = await chromium.launchPersistentContext(dir, {
+      ...use.launchOptions,
+      baseURL: use.baseURL,
+      permissions: ['camera', 'microphone'],
+    });
+    await addTestHooks(context, { onlyCandidateAddress: '127.0.0.1' });
+    return context;
+  };
+
+  const t0 = Date.now();
+  const mark = (what: string) => console.log(`restart: ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  let context = await launch();
+  const link = await share(context.pages()[0] ?? (await context.newPage()), [file]);
+  const id = swarmIdOf(link);
+  await waitForStoredPieces(context.pages()[0], id, 64);
+  await context.close();
+
+  context = await launch();
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto('/');
+  const item = page.locator(`[data-testid="library-item"][data-swarm-id="${id}"]`);
+  await expect(item).toContainText(file.name);
+  await expect(item).toContainText('Complete');
+  mark('relaunched, library listed');
+
+  const fresh = await newPeerPage(browser);
+  await fresh.page.goto(link);
+  await expect(fresh.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  mark('fresh peer downloaded');
+  expect((await saveAll(fresh.page)).get(file.name)).toBe(file.sha256);
+  await fresh.context.close();
+  await context.close();
+  mark('closed');
+});
+
+test('offline after one visit: the app starts, lists the library and saves the right bytes', async ({ browser }) => {
+  const file = randomTestFile('offline-2MiB.bin', 2 * MiB);
+  const { context, page } = await newPeerPage(browser);
+  const link = await share(page, [file]);
+  const id = swarmIdOf(link);
+  await waitForStoredPieces(page, id, 32);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.locator('input[type=file]')).toBeAttached();
+  const item = page.locator(`[data-testid="library-item"][data-swarm-id="${id}"]`);
+  await expect(item).toContainText(file.name);
+  await item.getByRole('link', { name: file.name }).click();
+  await expect(page.getByTestId('download-complete')).toBeVisible();
+  expect((await saveAll(page)).get(file.name)).toBe(file.sha256);
+
+  // Back online: the page rejoins its swarm and seeds to a fresh peer.
+  await context.setOffline(false);
+  const fresh = await newPeerPage(browser);
+  await fresh.page.goto(link);
+  await expect(fresh.page.getByTestId('download-complete')).toBeVisible({ timeout: 90_000 });
+  expect((await saveAll(fresh.page)).get(file.name)).toBe(file.sha256);
+  await fresh.context.close();
+  await context.close();
+});
+
+test('a full store pauses the download with a clear message, keeps every piece, and resumes once freed', async ({
+  browser,
+}) => {
+  const file = randomTestFile('quota-8MiB.bin', 8 * MiB);
+  const seeder = await newPeerPage(browser);
+  const link = await share(seeder.page, [file]);
+  const id = swarmIdOf(link);
+
+  const leecher = await newPeerPage(browser);
+  await addTestHooks(leecher.context, SLOW);
+  await leecher.page.goto(link);
+  await expect.poll(async () => (await snapshot(leecher.page, id))?.piecesVerified ?? 0).toBeGreaterThan(20);
+  await setHook(leecher.page, 'storeFull', true);
+  await expect(leecher.page.getByTestId('transfer-error')).toContainText(/ran out of storage space/);
+  await expect(leecher.page.getByTestId('storage-retry')).toBeVisible();
+  const verified = (await snapshot(leecher.page, id))!.piecesVerified;
+  // Paused: nothing more is verified, and everything verified is in IndexedDB.
+  await leecher.page.waitForTimeout(2_000);
+  expect((await snapshot(leecher.page, id))!.piecesVerified).toBe(verified);
+  expect(await storedPieceCount(leecher.page, id)).toBe(verified);
+  expect(verified).toBeLessThan(PIECES_8MIB);
+
+  await setHook(leecher.page, 'storeFull', false);
+  await leecher.page.getByTestId('storage-retry').click();
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  await expect(leecher.page.getByTestId('transfer-error')).toHaveCount(0);
+  expect((await saveAll(leecher.page)).get(file.name)).toBe(file.sha256);
+  await leecher.context.close();
+  await seeder.context.close();
+});
+
+test('two tabs of one browser open the same link: one peer joins, the other tab shows its progress', async ({
+  browser,
+}) => {
+  const file = randomTestFile('tabs-4MiB.bin', 4 * MiB);
+  const seeder = await newPeerPage(browser);
+  const link = await share(seeder.page, [file]);
+  const id = swarmIdOf(link);
+
+  const leecher = await newPeerPage(browser);
+  await leecher.page.goto(link);
+  const second = await leecher.context.newPage();
+  await second.goto(link);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  await expect(second.getByTestId('download-complete')).toBeVisible();
+  await expect(second.getByTestId('in-other-tab')).toBeVisible();
+  // Give a second peer every chance to show up.
+  await seeder.page.waitForTimeout(3_000);
+  const peers = await seeder.page.evaluate(
+    (swarmId) =>
+      (window as unknown as { __shoal: { snapshot(id: string): { peerCount: number } } }).__shoal.snapshot(swarmId)
+        .peerCount,
+    id,
+  );
+  expect(peers).toBe(1);
+  const running = await Promise.all(
+    [leecher.page, second].map((p) =>
+      p.evaluate((swarmId) => (window as unknown as { __shoal: { transfer(id: string): unknown } }).__shoal.transfer(swarmId) !== undefined, id),
+    ),
+  );
+  expect(running.filter(Boolean)).toHaveLength(1);
+  await leecher.context.close();
+  await seeder.context.close();
+});
+
+test('deleting a library item removes all its data from IndexedDB', async ({ browser }) => {
+  const file = randomTestFile('delete-1MiB.bin', 1 * MiB);
+  const { context, page } = await newPeerPage(browser);
+  const link = await share(page, [file]);
+  const id = swarmIdOf(link);
+  await waitForStoredPieces(page, id, 16);
+  expect(await libraryHasRecord(page, id)).toBe(true);
+
+  page.on('dialog', (dialog) => void dialog.accept());
+  const item = page.locator(`[data-testid="library-item"][data-swarm-id="${id}"]`);
+  await item.getByTestId('library-delete').click();
+  await expect(item).toHaveCount(0);
+  await expect.poll(() => storedPieceCount(page, id)).toBe(-1);
+  expect(await libraryHasRecord(page, id)).toBe(false);
+  await page.reload();
+  await expect(page.getByTestId('library')).toBeVisible();
+  await expect(item).toHaveCount(0);
+  await context.close();
+});
+
+test('seeding can be turned off and on per library item', async ({ browser }) => {
+  const file = randomTestFile('toggle-1MiB.bin', 1 * MiB);
+  const { context, page } = await newPeerPage(browser);
+  const link = await share(page, [file]);
+  const id = swarmIdOf(link);
+  await waitForStoredPieces(page, id, 16);
+  const running = () =>
+    page.evaluate((swarmId) => (window as unknown as { __shoal: { transfer(id: string): unknown } }).__shoal.transfer(swarmId) !== undefined, id);
+
+  const seeding = page.locator(`[data-testid="library-item"][data-swarm-id="${id}"]`).getByTestId('library-seeding');
+  await seeding.uncheck();
+  await expect.poll(running).toBe(false);
+  const leecher = await newPeerPage(browser);
+  await leecher.page.goto(link);
+  await expect(leecher.page.getByText(/No peers yet/)).toBeVisible();
+
+  await seeding.check();
+  await expect.poll(running).toBe(true);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  expect((await saveAll(leecher.page)).get(file.name)).toBe(file.sha256);
+  await leecher.context.close();
+  await context.close();
+});
+
+test('files shared into Shoal from another app (Web Share Target) are shared', async ({ browser }) => {
+  const { context, page } = await newPeerPage(browser);
+  await page.goto('/');
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  // The first visit installed the worker; from the next load on it controls the page.
+  await page.reload();
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  // What the browser does for a share sheet: POST the files to the manifest's share_target action.
+  const accepted = await page.evaluate(async () => {
+    const form = new FormData();
+    form.append('files', new File(['shared into Shoal from another app\n'], 'shared.txt', { type: 'text/plain' }));
+    const r = await fetch('/share-target', { method: 'POST', body: form });
+    return r.ok;
+  });
+  expect(accepted).toBe(true);
+  await page.goto('/#shared-files');
+  await expect(page.getByTestId('share-link')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('heading', { name: 'shared.txt' })).toBeVisible();
+  // A reload does not share the same files again.
+  expect(new URL(page.url()).hash).toBe('');
+  await context.close();
+});
