@@ -1,4 +1,5 @@
 import { ChannelClosedError, type Channel } from './channel.ts';
+import { Inbox } from './inbox.ts';
 
 /**
  * Two connected in-memory channels, for tests and tools. Delivery is
@@ -15,7 +16,7 @@ export function memoryChannelPair(opts: { lowWaterMark?: number } = {}): [Channe
 
 class MemoryChannel implements Channel {
   onDrain: (() => void) | null = null;
-  onMessage: ((frame: Uint8Array) => void) | null = null;
+  private readonly inbox = new Inbox();
   onClose: ((error?: Error) => void) | null = null;
   remote: MemoryChannel | null = null;
   bufferedAmount = 0;
@@ -40,8 +41,16 @@ class MemoryChannel implements Channel {
     });
   }
 
+  get onMessage(): ((frame: Uint8Array) => void) | null {
+    return this.inbox.onMessage;
+  }
+
+  set onMessage(listener: ((frame: Uint8Array) => void) | null) {
+    this.inbox.onMessage = listener;
+  }
+
   private deliver(frame: Uint8Array): void {
-    if (!this.closed) this.onMessage?.(frame);
+    if (!this.closed) this.inbox.deliver(frame);
   }
 
   close(): void {
@@ -54,6 +63,7 @@ class MemoryChannel implements Channel {
     if (this.closed) return;
     this.closed = true;
     this.bufferedAmount = 0;
+    this.inbox.clear();
     this.onClose?.();
   }
 }

@@ -4,7 +4,8 @@ import type { IceServer, PendingConnection, SignalData, Transport } from './tran
 
 /** The part of a swarm the connector needs: somewhere to put channels, and who is connected. */
 export interface ChannelSink {
-  addChannel(channel: Channel): void;
+  addChannel(channel: Channel, expectedPeer: PeerId): void;
+  /** Connected peers, including ones whose channel is open but still handshaking. */
   connectedPeers(): PeerId[];
   isBanned(peer: PeerId): boolean;
 }
@@ -148,7 +149,7 @@ export class PeerConnector {
         this.attempts.delete(peer);
         const info = this.known.get(peer);
         if (info) info.failures = 0;
-        this.opts.sink.addChannel(channel);
+        this.opts.sink.addChannel(channel, peer);
       },
       () => {
         if (this.attempts.get(peer) === attempt) this.fail(peer, attempt);

@@ -113,7 +113,8 @@ export class Swarm {
   private picker: PiecePicker | null = null;
   private readonly swarmIdBytes: Uint8Array;
   private readonly localPeerIdBytes: Uint8Array;
-  private readonly handshaking = new Set<PeerSession>();
+  /** Sessions before their handshake, with the peer the caller expects (if it knows). */
+  private readonly handshaking = new Map<PeerSession, PeerId | undefined>();
   private readonly sessions = new Map<PeerId, PeerSession>();
   private readonly metadata = new Map<PeerSession, MetadataAssembler>();
   private readonly requests: RequestScheduler;
@@ -171,16 +172,23 @@ export class Swarm {
     return this.have?.has(index) ?? false;
   }
 
+  /** Peers with an open session or one still handshaking (so nobody dials them twice). */
   connectedPeers(): PeerId[] {
-    return [...this.sessions.keys()];
+    const peers = [...this.sessions.keys()];
+    for (const expected of this.handshaking.values()) if (expected !== undefined) peers.push(expected);
+    return peers;
   }
 
   isBanned(peer: PeerId): boolean {
     return this.banned.has(peer);
   }
 
-  /** Runs the protocol over a fresh channel; the handshake names the peer. */
-  addChannel(channel: Channel): void {
+  /**
+   * Runs the protocol over a fresh channel; the handshake names the peer.
+   * `expectedPeer` is who signaling said is on the other end: a handshake
+   * naming anyone else is refused.
+   */
+  addChannel(channel: Channel, expectedPeer?: PeerId): void {
     if (this.destroyed) {
       channel.close();
       return;
@@ -194,7 +202,7 @@ export class Swarm {
       mayUpload: (bytes) => this.uploader.mayUpload(bytes),
       now: this.opts.now,
     });
-    if (session.state !== 'closed') this.handshaking.add(session);
+    if (session.state !== 'closed') this.handshaking.set(session, expectedPeer);
   }
 
   /** Stops asking for pieces (e.g. storage is full); uploads continue. */
@@ -223,7 +231,7 @@ export class Swarm {
     const timeoutMs = this.opts.requestTimeoutMs ?? 20_000;
     const keepaliveMs = this.opts.keepaliveMs ?? 4_000;
     const deadPeerMs = this.opts.deadPeerMs ?? 15_000;
-    for (const session of [...this.handshaking, ...this.sessions.values()]) {
+    for (const session of [...this.handshaking.keys(), ...this.sessions.values()]) {
       if (now - session.lastReceivedAt > deadPeerMs) {
         session.close('timeout', `silent for ${now - session.lastReceivedAt} ms`);
         continue;
@@ -280,7 +288,7 @@ export class Swarm {
 
   destroy(): void {
     this.destroyed = true;
-    for (const session of [...this.handshaking, ...this.sessions.values()]) session.close('local');
+    for (const session of [...this.handshaking.keys(), ...this.sessions.values()]) session.close('local');
   }
 
   private makeSessionEvents(): SessionEvents {
@@ -322,8 +330,13 @@ export class Swarm {
   }
 
   private onHandshaked(session: PeerSession): void {
+    const expected = this.handshaking.get(session);
     this.handshaking.delete(session);
     const peer = session.remotePeerId!;
+    if (expected !== undefined && expected !== peer) {
+      session.close('protocol-error', `handshake names ${peer.slice(0, 8)}, signaling said ${expected.slice(0, 8)}`);
+      return;
+    }
     if (this.banned.has(peer)) {
       session.close('banned');
       return;

@@ -1,5 +1,6 @@
 import Peer, { type SimplePeerSignal } from '@thaunknown/simple-peer/lite.js';
 import { ChannelClosedError, type Channel } from './channel.ts';
+import { Inbox } from './inbox.ts';
 import type { ConnectOptions, PendingConnection, SignalData, Transport } from './transport.ts';
 
 export interface WebRtcTransportOptions {
@@ -57,7 +58,7 @@ export class WebRtcTransport implements Transport {
 
 class SimplePeerChannel implements Channel {
   onDrain: (() => void) | null = null;
-  onMessage: ((frame: Uint8Array) => void) | null = null;
+  private readonly inbox = new Inbox();
   onClose: ((error?: Error) => void) | null = null;
   closed = false;
 
@@ -70,10 +71,18 @@ class SimplePeerChannel implements Channel {
     // write(), so raising the threshold here does not interfere with its backpressure.
     dataChannel.bufferedAmountLowThreshold = lowWaterMark;
     dataChannel.addEventListener('bufferedamountlow', () => this.onDrain?.());
-    peer.on('data', (data) => this.onMessage?.(data));
+    peer.on('data', (data) => this.inbox.deliver(data));
     let closeError: Error | undefined;
     peer.on('error', (error) => (closeError = error));
     peer.on('close', () => this.finish(closeError));
+  }
+
+  get onMessage(): ((frame: Uint8Array) => void) | null {
+    return this.inbox.onMessage;
+  }
+
+  set onMessage(listener: ((frame: Uint8Array) => void) | null) {
+    this.inbox.onMessage = listener;
   }
 
   get bufferedAmount(): number {
@@ -99,6 +108,7 @@ class SimplePeerChannel implements Channel {
   private finish(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    this.inbox.clear();
     this.onClose?.(error);
   }
 }

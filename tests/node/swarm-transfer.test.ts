@@ -154,3 +154,19 @@ describe('two swarms over an in-memory channel', () => {
     expect(middle.stats().bytesUploaded).toBe(content.data.byteLength);
   });
 });
+
+describe('a channel handed over for a named peer', () => {
+  it('is refused when the handshake names someone else, and counts as connected until then', async () => {
+    const content = await makeContent(seededBytes(2 * PIECE, 21), PIECE);
+    const rng = seededRandom(21);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leech = swarmFor(content, { seed: false, store: new MemoryPieceStore(), rng });
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(a);
+    leech.addChannel(b, 'f'.repeat(32));
+    expect(leech.connectedPeers()).toEqual(['f'.repeat(32)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(b.closed).toBe(true);
+    expect(leech.connectedPeers()).toEqual([]);
+  });
+});

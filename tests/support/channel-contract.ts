@@ -26,6 +26,16 @@ export function runChannelContract(
       a.close();
     });
 
+    it('keeps frames that arrive before a listener is set (a session attaches after open)', async () => {
+      const [a, b] = await makePair();
+      a.send(frameOf(1, 100));
+      a.send(frameOf(2, 100));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const got = collect(b, 2);
+      expect((await got).map((f) => f[0])).toEqual([1, 2]);
+      a.close();
+    });
+
     it('carries a 256 KiB frame intact', async () => {
       const [a, b] = await makePair();
       const big = frameOf(7, 256 * 1024);
