@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+
+/**
+ * CPU seconds used by every Chromium this process launched. Playwright starts
+ * each browser as a direct child of this Node process (its driver runs
+ * in-process) and does not expose the pid, so we walk /proc: the children of
+ * `process.pid` whose command is Chromium, plus all their descendants
+ * (zygotes, renderers, GPU and network utilities). utime + stime of the live
+ * processes, plus cutime + cstime for children that already exited and were
+ * reaped. A renderer whose parent has not reaped it yet is missed, which only
+ * errs low. Other engineers' browsers are not our descendants, so they never
+ * count.
+ */
+const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  comm: string;
+  ticks: number;
+}
+
+export function chromiumCpuSeconds(): number {
+  const all = readProcs();
+  const children = new Map<number, ProcStat[]>();
+  for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  let ticks = 0;
+  const stack = (children.get(process.pid) ?? []).filter((p) => p.comm.startsWith('chrom'));
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    ticks += p.ticks;
+    stack.push(...(children.get(p.pid) ?? []));
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** This Node process (the driver, the signaling server and Vite), in seconds. */
+export function driverCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** Measures the CPU seconds Chromium and the driver spend on `work`. */
+export async function withCpu<T>(work: () => Promise<T>): Promise<{ value: T; chromiumCpuS: number; driverCpuS: number }> {
+  const chromium0 = chromiumCpuSeconds();
+  const driver0 = driverCpuSeconds();
+  const value = await work();
+  return { value, chromiumCpuS: chromiumCpuSeconds() - chromium0, driverCpuS: driverCpuSeconds() - driver0 };
+}
+
+function readProcs(): ProcStat[] {
+  const procs: ProcStat[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // exited between readdir and read: its time is in its parent's cutime once reaped
+    }
+    // comm may contain spaces and parentheses; the fields after the last ')' are fixed.
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const fields = stat.slice(close + 2).split(' ');
+    // fields[0] is state (field 3), so field n is fields[n - 3].
+    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
+    procs.push({ pid: Number(name), ppid: Number(fields[1]), comm, ticks: utime + stime + cutime + cstime });
+  }
+  return procs;
+}

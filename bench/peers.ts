@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+
+const ARGS = [
+  '--allow-loopback-in-peer-connection',
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/**
+ * Runs in every page before its scripts: keeps the app's WebRTC on loopback
+ * and records main-thread long tasks (≥ 50 ms) with their start times, so the
+ * bench can pick out those inside a phase. A plain string, so that the
+ * TypeScript runner's helpers never leak into the page.
+ */
+const INIT_SCRIPT = `
+window.__shoalTestHooks = { onlyCandidateAddress: '127.0.0.1' };
+window.__longTasks = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]);
+}).observe({ type: 'longtask', buffered: true });
+`;
+
+/**
+ * One peer = one Chromium with its own on-disk profile. A Playwright
+ * `newContext()` is off-the-record, and Chromium keeps an off-the-record
+ * profile's IndexedDB in memory, which would flatter every storage number;
+ * a persistent profile writes pieces to disk the way a user's browser does.
+ * Separate browsers also mean separate network stacks, as between two
+ * machines.
+ */
+export class Peer {
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+    readonly profileDir: string,
+  ) {}
+
+  static async launch(chromiumPath: string, name: string): Promise<Peer> {
+    const profileDir = mkdtempSync(join(tmpdir(), `shoal-bench-${name}-`));
+    const context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: chromiumPath,
+      args: ARGS,
+      headless: true,
+      permissions: ['camera', 'microphone'],
+      acceptDownloads: false,
+    });
+    await context.addInitScript({ content: INIT_SCRIPT });
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => console.error(`[${name} page error] ${error.message}`));
+    return new Peer(context, page, profileDir);
+  }
+
+  cdp(): Promise<CDPSession> {
+    return this.context.newCDPSession(this.page);
+  }
+
+  /** The page's clock, to bracket a phase for `longestTaskMs`. */
+  now(): Promise<number> {
+    return this.page.evaluate('performance.now()') as Promise<number>;
+  }
+
+  /** The longest main-thread task overlapping [fromMs, toMs] of the page's clock; 0 if none reached 50 ms. */
+  async longestTaskMs(fromMs: number, toMs: number): Promise<number> {
+    const tasks = (await this.page.evaluate('window.__longTasks')) as Array<[number, number]>;
+    return tasks
+      .filter(([start, duration]) => start <= toMs && start + duration >= fromMs)
+      .reduce((max, [, duration]) => Math.max(max, duration), 0);
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+    rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}
+
+/** Launches peers one after another (parallel launches on two cores only slow each other). */
+export async function launchPeers(chromiumPath: string, names: string[]): Promise<Peer[]> {
+  const peers: Peer[] = [];
+  for (const name of names) peers.push(await Peer.launch(chromiumPath, name));
+  return peers;
+}
+
+export async function closeAll(peers: Peer[]): Promise<void> {
+  await Promise.all(peers.map((p) => p.close()));
+}

@@ -1,0 +1,116 @@
+import { sizeLabel, type BenchContext } from './context.ts';
+import { withCpu } from './cpu.ts';
+import { HeapSampler } from './heap-sampler.ts';
+import { closeAll, launchPeers, type Peer } from './peers.ts';
+import { mbPerSecond } from './report.ts';
+import { downloadComplete, firstPieceVerified, openApp, shareFile, snapshot } from './shoal-pages.ts';
+
+/**
+ * Items 2, 6 and 7, and time to first piece: one seeder browser shares a
+ * random file through the app's file input; one leecher browser opens the
+ * link. Wall time runs from opening the link (page load, signaling, manifest
+ * fetch, requests, verification, IndexedDB writes) to the last piece stored.
+ * Meanwhile the leecher's JS heap is sampled and the seeder's long tasks are
+ * recorded, for creating the share and for serving it.
+ */
+export async function benchOneToOne(ctx: BenchContext, bytes: number, repeat: number): Promise<void> {
+  const path = await ctx.files.ofSize(bytes);
+  const peers = await launchPeers(ctx.config.chromiumPath, ['seeder', 'leecher']);
+  try {
+    const [seeder, leecher] = peers;
+    const timeout = ctx.config.transferTimeoutMs;
+    await openApp(seeder, ctx.appUrl);
+    const created = await withCpu(() => shareFile(seeder, path, timeout));
+    const share = created.value;
+
+    const serveFromMs = await seeder.now();
+    const heap = new HeapSampler(await leecher.cdp());
+    const started = performance.now();
+    let firstPieceMs = NaN;
+    const download = await withCpu(async () => {
+      await leecher.page.goto(share.link, { waitUntil: 'commit' });
+      await firstPieceVerified(leecher, share.swarmId, timeout);
+      firstPieceMs = performance.now() - started;
+      await downloadComplete(leecher, share.swarmId, timeout);
+    });
+    const ms = performance.now() - started;
+    const memory = await heap.stop();
+    const serveToMs = await seeder.now();
+    const [got, gave] = [await snapshot(leecher, share.swarmId), await snapshot(seeder, share.swarmId)];
+    if (got.bytesDownloaded < bytes) throw new Error(`leecher reports ${got.bytesDownloaded} of ${bytes} bytes`);
+
+    ctx.report.add({
+      section: 'one-to-one',
+      config: `size=${sizeLabel(bytes)}`,
+      repeat,
+      bytes,
+      pieces: got.pieceCount,
+      ms: Math.round(ms),
+      mbps: mbPerSecond(bytes, ms),
+      firstPieceMs: Math.round(firstPieceMs),
+      chromiumCpuS: download.chromiumCpuS,
+      mbPerCpuS: bytes / 1e6 / download.chromiumCpuS,
+      leecherPeakJsHeapMiB: memory.peakJsHeapBytes / 2 ** 20,
+      leecherPeakArrayBufferMiB: memory.peakArrayBufferBytes / 2 ** 20,
+      leecherPeakHeapMiB: memory.peakTotalBytes / 2 ** 20,
+      heapSamples: memory.heapSamples,
+      heapSampleFailures: memory.heapSampleFailures,
+      createShareMs: Math.round(share.createMs),
+      createShareCpuS: created.chromiumCpuS,
+      seederLongestTaskCreateMs: await seeder.longestTaskMs(share.pageFromMs, share.pageToMs),
+      seederLongestTaskServeMs: await seeder.longestTaskMs(serveFromMs, serveToMs),
+      leecherLongestTaskMs: await leecher.longestTaskMs(0, Number.MAX_VALUE),
+      leecherBytesDownloaded: got.bytesDownloaded,
+      seederBytesUploaded: gave.bytesUploaded,
+    });
+  } finally {
+    await closeAll(peers);
+  }
+}
+
+/**
+ * Item 3: one seeder, several leechers opening the link at once. Time until
+ * the last completes, each leecher's rate, and the bytes leechers uploaded
+ * (a leecher only uploads to other leechers, the seeder never downloads).
+ */
+export async function benchSwarm(ctx: BenchContext, repeat: number): Promise<void> {
+  const bytes = ctx.config.swarmBytes;
+  const path = await ctx.files.ofSize(bytes);
+  const names = ['seeder', ...Array.from({ length: ctx.config.swarmLeechers }, (_, i) => `leecher${i + 1}`)];
+  const peers = await launchPeers(ctx.config.chromiumPath, names);
+  try {
+    const [seeder, ...leechers] = peers;
+    const timeout = ctx.config.transferTimeoutMs;
+    await openApp(seeder, ctx.appUrl);
+    const share = await shareFile(seeder, path, timeout);
+    const started = performance.now();
+    const run = await withCpu(() => Promise.all(leechers.map((l) => downloadTimed(l, share.link, share.swarmId, timeout, started))));
+    const doneMs = run.value;
+    const lastMs = Math.max(...doneMs);
+    const snaps = await Promise.all(leechers.map((l) => snapshot(l, share.swarmId)));
+    const seederSnap = await snapshot(seeder, share.swarmId);
+    const leecherUploads = snaps.reduce((sum, s) => sum + s.bytesUploaded, 0);
+    ctx.report.add({
+      section: 'swarm',
+      config: `1x${leechers.length} size=${sizeLabel(bytes)}`,
+      repeat,
+      bytes,
+      lastMs: Math.round(lastMs),
+      // Aggregate: every leecher's copy over the time the last one took.
+      aggregateMbps: mbPerSecond(bytes * leechers.length, lastMs),
+      leecherMbps: doneMs.map((ms) => mbPerSecond(bytes, ms).toFixed(1)).join(' '),
+      slowestLeecherMbps: mbPerSecond(bytes, lastMs),
+      leecherUploadedMiB: leecherUploads / 2 ** 20,
+      seederUploadedMiB: seederSnap.bytesUploaded / 2 ** 20,
+      chromiumCpuS: run.chromiumCpuS,
+    });
+  } finally {
+    await closeAll(peers);
+  }
+}
+
+async function downloadTimed(leecher: Peer, link: string, swarmId: string, timeoutMs: number, startedAt: number): Promise<number> {
+  await leecher.page.goto(link, { waitUntil: 'commit' });
+  await downloadComplete(leecher, swarmId, timeoutMs);
+  return performance.now() - startedAt;
+}
