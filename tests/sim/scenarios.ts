@@ -1,4 +1,4 @@
-import { seededBytes, makeContent, type Content } from '../support/content.ts';
+import { makeContent, seededBytes, seededRandom, type Content } from '../support/content.ts';
 import type { HostLink } from './simulated-link.ts';
 import { SwarmSim, type SimPeer } from './swarm-sim.ts';
 
@@ -54,18 +54,6 @@ function completionSeconds(peers: SimPeer[]): number | null {
   return last / 1000;
 }
 
-function random(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
-
 export interface FlashCrowdResult {
   scenario: 'flash-crowd';
   order: 'rarest' | 'sequential';
@@ -86,7 +74,7 @@ export async function flashCrowd(size: ScenarioSize, order: 'rarest' | 'sequenti
   const started = performance.now();
   const content = await contentFor(size);
   const sim = newSim(content, size, order);
-  const rand = random(size.seed);
+  const rand = seededRandom(size.seed);
   const seeder = sim.addPeer({ seed: true, link: link(rand) });
   const leechers = Array.from({ length: size.leechers }, () => sim.addPeer({ link: link(rand) }));
   await sim.run({ untilMs: HOUR_MS, done: () => leechers.every((p) => p.completedAtMs !== null) });
@@ -125,7 +113,7 @@ export async function seederDeparts(size: ScenarioSize): Promise<SeederDepartsRe
   const started = performance.now();
   const content = await contentFor(size);
   const sim = newSim(content, size);
-  const rand = random(size.seed);
+  const rand = seededRandom(size.seed);
   const seeder = sim.addPeer({ seed: true, link: link(rand), leaveAfterUploadBytes: 1.2 * content.data.byteLength });
   let seederLeftAt: number | null = null;
   seeder.swarm.events.on('peerLeft', () => {
@@ -167,7 +155,7 @@ export async function poisoning(size: ScenarioSize): Promise<PoisoningResult> {
   const started = performance.now();
   const content = await contentFor(size);
   const sim = newSim(content, size);
-  const rand = random(size.seed);
+  const rand = seededRandom(size.seed);
   sim.addPeer({ seed: true, link: link(rand) });
   const poisonerCount = Math.max(1, Math.round(size.leechers / 10));
   const all = Array.from({ length: size.leechers }, (_, i) => sim.addPeer({ link: link(rand), poison: i % 10 === 5 }));
@@ -217,7 +205,7 @@ export async function churn(size: ScenarioSize): Promise<ChurnResult> {
   const started = performance.now();
   const content = await contentFor(size);
   const sim = newSim(content, size);
-  const rand = random(size.seed);
+  const rand = seededRandom(size.seed);
   sim.addPeer({ seed: true, link: link(rand) });
   const F = content.data.byteLength;
   const transferMs = (F / UPLOAD) * 1000;

@@ -2,22 +2,8 @@ import { createManifest, encodeManifest, swarmIdOf, type Manifest } from '../../
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import { sha256 } from '../../src/chunks/sha256.ts';
 
-/** Deterministic pseudo-random bytes (xorshift32), so failures reproduce. */
-export function seededBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-export function seededRandom(seed: number): () => number {
+/** xorshift32: a tiny seeded generator, so failures reproduce. Returns u32 values. */
+function xorshift32(seed: number): () => number {
   let x = seed >>> 0 || 1;
   return () => {
     x ^= x << 13;
@@ -25,8 +11,22 @@ export function seededRandom(seed: number): () => number {
     x ^= x >>> 17;
     x ^= x << 5;
     x >>>= 0;
-    return x / 0x1_0000_0000;
+    return x;
   };
+}
+
+/** Deterministic pseudo-random bytes. */
+export function seededBytes(length: number, seed: number): Uint8Array {
+  const next = xorshift32(seed);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = next() & 0xff;
+  return out;
+}
+
+/** A deterministic stand-in for Math.random. */
+export function seededRandom(seed: number): () => number {
+  const next = xorshift32(seed);
+  return () => next() / 0x1_0000_0000;
 }
 
 export interface Content {

@@ -11,19 +11,7 @@ import {
   type WireMessage,
 } from '../../src/swarm/wire.ts';
 import { MAX_MANIFEST_BYTES } from '../../src/chunks/manifest.ts';
-
-/** xorshift32, local so this suite depends on nothing but the codec. */
-function seededRandom(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
+import { seededRandom } from '../support/content.ts';
 
 function filled(length: number, start: number): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (start + i) & 0xff);
