@@ -49,7 +49,14 @@ export class WebRtcTransport implements Transport {
       signal: (data) => {
         const signal = data as SimplePeerSignal;
         if (signal.candidate && accept && !accept(signal.candidate.candidate)) return;
-        if (!peer.destroyed) peer.signal(signal);
+        if (peer.destroyed) return;
+        try {
+          peer.signal(signal);
+        } catch (error) {
+          // Some implementations (node-datachannel) throw instead of rejecting: fail this
+          // connection, never the signaling listener that delivered the data.
+          peer.destroy(error instanceof Error ? error : new Error(String(error)));
+        }
       },
       destroy: () => peer.destroy(),
     };

@@ -14,17 +14,33 @@ const transport = new WebRtcTransport({ peerConnectionConfig: { bindAddress: '12
 // (sessions still notice through their keepalive timeout), and hands frames to its own native
 // queue so `bufferedAmount` stays low however much is queued. Browsers do both; the browser
 // tests exercise them.
-runChannelContract('WebRTC (node-datachannel)', async () => {
-  let toB: (data: SignalData) => void = () => undefined;
-  let toA: (data: SignalData) => void = () => undefined;
-  const a = transport.connect({ initiator: true, iceServers: [], sendSignal: (d) => toB(d) });
-  const b = transport.connect({ initiator: false, iceServers: [], sendSignal: (d) => toA(d) });
-  // Deliver asynchronously, as a signaling server would: libdatachannel rejects a candidate
-  // that re-enters before the description it belongs to has been applied.
-  toB = (d) => setTimeout(() => b.signal(d), 0);
-  toA = (d) => setTimeout(() => a.signal(d), 0);
-  return Promise.all([a.channel, b.channel]) as Promise<[Channel, Channel]>;
-}, { noticesRemoteClose: false, tracksBufferedAmount: false });
+runChannelContract('WebRTC (node-datachannel)', connectedWebRtcPair, { noticesRemoteClose: false, tracksBufferedAmount: false });
+
+/**
+ * libdatachannel now and then refuses a description with "Got a remote candidate without
+ * ICE transport" during negotiation (a race inside the native library, not in our channel);
+ * negotiation is set-up here, not the behaviour under test, so retry it a couple of times.
+ */
+async function connectedWebRtcPair(): Promise<[Channel, Channel]> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    let toB: (data: SignalData) => void = () => undefined;
+    let toA: (data: SignalData) => void = () => undefined;
+    const a = transport.connect({ initiator: true, iceServers: [], sendSignal: (d) => toB(d) });
+    const b = transport.connect({ initiator: false, iceServers: [], sendSignal: (d) => toA(d) });
+    // Deliver asynchronously, as a signaling server would.
+    toB = (d) => setTimeout(() => b.signal(d), 0);
+    toA = (d) => setTimeout(() => a.signal(d), 0);
+    try {
+      return (await Promise.all([a.channel, b.channel])) as [Channel, Channel];
+    } catch (error) {
+      lastError = error;
+      a.destroy();
+      b.destroy();
+    }
+  }
+  throw lastError;
+}
 
 afterAll(async () => {
   // node-datachannel keeps native threads alive until told to clean up.
