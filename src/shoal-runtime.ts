@@ -105,6 +105,8 @@ export class ShoalRuntime implements ShoalApp {
       this.transfers.get(room)?.connector.signalReceived(from, data),
     );
     this.ticker = setInterval(() => this.tick(), TICK_MS);
+    // After going offline the reconnect backoff may have grown to 30 s: the network is back now.
+    globalThis.addEventListener?.('online', this.onOnline);
     this.ready = this.loadLibrary();
   }
 
@@ -239,7 +241,10 @@ export class ShoalRuntime implements ShoalApp {
     return this.transfers.get(swarmId);
   }
 
+  private readonly onOnline = (): void => this.signaling.retryNow();
+
   destroy(): void {
+    globalThis.removeEventListener?.('online', this.onOnline);
     clearInterval(this.ticker);
     for (const swarmId of [...this.wanted.keys()]) this.stop(swarmId);
     this.tabs.close();

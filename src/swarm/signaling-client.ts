@@ -143,6 +143,17 @@ export class SignalingClient {
     return true;
   }
 
+  /**
+   * Reconnects at once if the connection is down and waiting out its backoff
+   * (the browser just came back online); the backoff starts over.
+   */
+  retryNow(): void {
+    if (this.closed || this.socket !== null || this.reconnectTimer === null) return;
+    this.clearTimer(this.reconnectTimer);
+    this.reconnectAttempt = 0;
+    this.connect();
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

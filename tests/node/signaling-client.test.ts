@@ -114,6 +114,19 @@ describe('SignalingClient against the real server', () => {
     expect(second.port).toBe(first.port);
   });
 
+  it('reconnects at once when asked to (back online), without waiting out its backoff', async () => {
+    // Nobody listens yet, so the first attempt fails and a (long) backoff starts.
+    const port = await freePort();
+    const a = client(`ws://127.0.0.1:${port}/signal`, PEER_A, { minBackoffMs: 60_000, maxBackoffMs: 60_000 });
+    a.join(ROOM);
+    await statusReached(a, 'down');
+    await startServer(port);
+    const joined = next(a.onPeers.bind(a), 2000);
+    a.retryNow();
+    await joined;
+    expect(a.status).toBe('open');
+  });
+
   it('remembers rooms joined while down and joins them once connected', async () => {
     const port = await freePort();
     const a = client(`ws://127.0.0.1:${port}/signal`, PEER_A);
