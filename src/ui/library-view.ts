@@ -4,7 +4,7 @@ import { copyLink } from './copy-link.ts';
 import { defineElement } from './define.ts';
 import { displayText, formatBytes, formatPercent, progressFraction } from './format.ts';
 import { caughtErrorMessage, msg } from './messages.ts';
-import { baseStyles } from './styles.ts';
+import { baseStyles, panelStyles } from './styles.ts';
 import { SwarmController } from './swarm-controller.ts';
 
 const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -21,14 +21,8 @@ export class ShoalLibraryView extends LitElement {
 
   static override styles = [
     baseStyles,
+    panelStyles,
     css`
-      :host {
-        display: block;
-      }
-      .card {
-        display: grid;
-        gap: 1rem;
-      }
       h2 {
         font-size: 1.25rem;
       }

@@ -5,7 +5,7 @@ import { defineElement } from './define.ts';
 import './file-list.ts';
 import { displayText, formatBytes, formatRate } from './format.ts';
 import { errorMessage, msg } from './messages.ts';
-import { baseStyles } from './styles.ts';
+import { baseStyles, panelStyles } from './styles.ts';
 import { SwarmController } from './swarm-controller.ts';
 
 const COPIED_NOTICE_MS = 2000;
@@ -22,14 +22,8 @@ export class ShoalSharePanel extends LitElement {
 
   static override styles = [
     baseStyles,
+    panelStyles,
     css`
-      :host {
-        display: block;
-      }
-      .card {
-        display: grid;
-        gap: 1rem;
-      }
       h2 {
         font-size: 1.25rem;
         overflow-wrap: anywhere;

@@ -3,7 +3,7 @@ import type { ShoalApp, StorageInfo } from '../app-model.ts';
 import { defineElement } from './define.ts';
 import { formatBytes, progressFraction } from './format.ts';
 import { msg } from './messages.ts';
-import { baseStyles } from './styles.ts';
+import { baseStyles, panelStyles } from './styles.ts';
 
 /** Usage changes as pieces arrive; a slow poll is enough for a summary. */
 const REFRESH_MS = 10_000;
@@ -20,12 +20,9 @@ export class ShoalStoragePanel extends LitElement {
 
   static override styles = [
     baseStyles,
+    panelStyles,
     css`
-      :host {
-        display: block;
-      }
       .card {
-        display: grid;
         gap: 0.6rem;
       }
       h2 {

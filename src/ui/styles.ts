@@ -183,3 +183,14 @@ export const baseStyles = css`
     border: 0;
   }
 `;
+
+/** A block-level panel whose card stacks its sections on a grid. */
+export const panelStyles = css`
+  :host {
+    display: block;
+  }
+  .card {
+    display: grid;
+    gap: 1rem;
+  }
+`;

@@ -5,7 +5,7 @@ import './file-list.ts';
 import type { SaveState } from './file-list.ts';
 import { displayText, formatBytes, formatPercent, formatRate, progressFraction } from './format.ts';
 import { caughtErrorMessage, errorMessage, msg } from './messages.ts';
-import { baseStyles } from './styles.ts';
+import { baseStyles, panelStyles } from './styles.ts';
 import { SwarmController } from './swarm-controller.ts';
 
 /** A download opened from a link: where it stands, how fast it goes, and its files to save. */
@@ -18,14 +18,8 @@ export class ShoalTransferView extends LitElement {
 
   static override styles = [
     baseStyles,
+    panelStyles,
     css`
-      :host {
-        display: block;
-      }
-      .card {
-        display: grid;
-        gap: 1rem;
-      }
       h2 {
         font-size: 1.35rem;
         overflow-wrap: anywhere;
