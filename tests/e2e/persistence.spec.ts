@@ -1,8 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, expect, test, type BrowserContext } from '@playwright/test';
-import { newPeerPage, randomTestFile, saveAll, share } from './fixtures.ts';
+import { chromium, expect, test, type Browser, type BrowserContext } from '@playwright/test';
+import { newPeerPage, randomTestFile, saveAll, share, type TestFile } from './fixtures.ts';
 import {
   addTestHooks,
   libraryHasRecord,
@@ -19,16 +19,21 @@ const MiB = 1024 * 1024;
 const SLOW = { downloadBytesPerSecond: 2 * MiB };
 const PIECES_8MIB = 128;
 
-test('a reload mid-download resumes: only the missing pieces are fetched again', async ({ browser }) => {
-  const file = randomTestFile('resume-8MiB.bin', 8 * MiB);
+/** A seeder shares `file`; a rate-limited leecher opens the link and gets past `minPieces` verified pieces. */
+async function throttledDownload(browser: Browser, file: TestFile, minPieces: number) {
   const seeder = await newPeerPage(browser);
   const link = await share(seeder.page, [file]);
   const id = swarmIdOf(link);
-
   const leecher = await newPeerPage(browser);
   await addTestHooks(leecher.context, SLOW);
   await leecher.page.goto(link);
-  await expect.poll(async () => (await snapshot(leecher.page, id))?.piecesVerified ?? 0).toBeGreaterThan(30);
+  await expect.poll(async () => (await snapshot(leecher.page, id))?.piecesVerified ?? 0).toBeGreaterThan(minPieces);
+  return { seeder, leecher, link, id };
+}
+
+test('a reload mid-download resumes: only the missing pieces are fetched again', async ({ browser }) => {
+  const file = randomTestFile('resume-8MiB.bin', 8 * MiB);
+  const { seeder, leecher, link, id } = await throttledDownload(browser, file, 30);
   // Stop the source, let in-flight writes land, then count what is kept.
   await seeder.context.close();
   const stored = await settledPieceCount(leecher.page, id);
@@ -122,14 +127,7 @@ test('a full store pauses the download with a clear message, keeps every piece, 
   browser,
 }) => {
   const file = randomTestFile('quota-8MiB.bin', 8 * MiB);
-  const seeder = await newPeerPage(browser);
-  const link = await share(seeder.page, [file]);
-  const id = swarmIdOf(link);
-
-  const leecher = await newPeerPage(browser);
-  await addTestHooks(leecher.context, SLOW);
-  await leecher.page.goto(link);
-  await expect.poll(async () => (await snapshot(leecher.page, id))?.piecesVerified ?? 0).toBeGreaterThan(20);
+  const { seeder, leecher, id } = await throttledDownload(browser, file, 20);
   await setHook(leecher.page, 'storeFull', true);
   await expect(leecher.page.getByTestId('transfer-error')).toContainText(/ran out of storage space/);
   await expect(leecher.page.getByTestId('storage-retry')).toBeVisible();
