@@ -27,6 +27,8 @@
  * `application/octet-stream` (see `normalizeMime`).
  */
 
+import { encodeBase64url } from './base64url.ts';
+
 export interface ManifestFile {
   /** '/'-separated relative path, e.g. 'photos/a.jpg'. */
   path: string;
@@ -230,9 +232,7 @@ export function decodeManifest(bytes: Uint8Array): Manifest {
 
 export async function swarmIdOf(encoded: Uint8Array): Promise<SwarmId> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoded.slice()));
-  let binary = '';
-  for (const b of digest) binary += String.fromCharCode(b);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return encodeBase64url(digest);
 }
 
 /** True for exactly the 43-character strings `swarmIdOf` can produce (spare low bits zero). */

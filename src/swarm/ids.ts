@@ -1,7 +1,5 @@
 import { PEER_ID_BYTES } from './wire.ts';
 
-/** Peer ids are 16 random bytes, written as 32 lowercase hex characters on the signaling wire. */
-
 export function bytesToHex(bytes: Uint8Array): string {
   let hex = '';
   for (const b of bytes) hex += b.toString(16).padStart(2, '0');
@@ -15,14 +13,7 @@ export function hexToBytes(hex: string): Uint8Array {
   return bytes;
 }
 
+/** Peer ids are 16 random bytes, written as 32 lowercase hex characters on the signaling wire. */
 export function randomPeerId(randomBytes: (n: number) => Uint8Array): string {
   return bytesToHex(randomBytes(PEER_ID_BYTES));
-}
-
-export function base64UrlToBytes(text: string): Uint8Array {
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
 }

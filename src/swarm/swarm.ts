@@ -10,11 +10,12 @@ import {
   type SwarmId,
 } from '../chunks/manifest.ts';
 import { StorageError, type PieceStore } from '../chunks/piece-store.ts';
+import { decodeBase64url } from '../chunks/base64url.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
 import type { Channel } from './channel.ts';
 import { Blame } from './blame.ts';
 import { Emitter } from './emitter.ts';
-import { base64UrlToBytes, hexToBytes } from './ids.ts';
+import { hexToBytes } from './ids.ts';
 import { MetadataAssembler } from './metadata-assembler.ts';
 import {
   PeerSession,
@@ -135,7 +136,9 @@ export class Swarm {
   private readonly sessionEvents: SessionEvents;
 
   constructor(private readonly opts: SwarmOptions) {
-    this.swarmIdBytes = base64UrlToBytes(opts.swarmId);
+    const swarmIdBytes = decodeBase64url(opts.swarmId);
+    if (swarmIdBytes === null) throw new RangeError(`not a swarm id: ${opts.swarmId}`);
+    this.swarmIdBytes = swarmIdBytes;
     this.localPeerIdBytes = hexToBytes(opts.localPeerId);
     this.downloadRate = new RateMeter(opts.now);
     this.uploadRate = new RateMeter(opts.now);
