@@ -23,7 +23,9 @@ export interface RedisRoomBusOptions {
 }
 
 // A non-generic wrapper pins createClient's type parameters, so the client type can be named.
-const newClient = (url: string) => createClient({ url });
+// Without the offline queue a command fails at once while Redis is unreachable, so a join is
+// answered `unavailable` (and the client retries) instead of hanging until Redis returns.
+const newClient = (url: string) => createClient({ url, disableOfflineQueue: true });
 type Client = ReturnType<typeof newClient>;
 
 const roomKey = (room: RoomId) => `shoal:room:${room}`;
@@ -54,6 +56,10 @@ export class RedisRoomBus implements RoomBus {
     await sub.connect();
     const bus = new RedisRoomBus(opts, cmd, sub);
     await bus.refresh();
+    // A Redis that restarted empty has forgotten this instance's members; claim them again.
+    cmd.on('ready', () => {
+      bus.reclaim().catch(logError);
+    });
     bus.refresher = setInterval(() => {
       bus.refresh().catch(logError);
     }, Math.max(50, Math.floor(opts.livenessTtlMs / 3)));
@@ -128,6 +134,15 @@ export class RedisRoomBus implements RoomBus {
 
   private async refresh(): Promise<void> {
     await this.cmd.set(liveKey(this.instance), '1', { expiration: { type: 'PX', value: this.opts.livenessTtlMs } });
+  }
+
+  /** Issued in one tick, so Redis has them before any command a client's request causes next. */
+  private async reclaim(): Promise<void> {
+    const claims = [...this.held].flatMap(([room, members]) =>
+      // NX: never take a peer id over from an instance that claimed it while this one was cut off.
+      [...members].map((peerId) => this.cmd.hSetNX(roomKey(room), peerId, this.instance)),
+    );
+    await Promise.all([this.refresh(), ...claims]);
   }
 
   private async isAlive(instance: string): Promise<boolean> {

@@ -41,11 +41,11 @@ function waitForLine<T>(child: ChildProcess, match: (line: string) => T | undefi
   });
 }
 
-async function startRedis(): Promise<{ url: string; process: ChildProcess }> {
+async function startRedis(port?: number): Promise<{ url: string; process: ChildProcess }> {
   if (spawnSync('redis-server', ['--version']).error) {
     throw new Error('redis-server is not installed; these tests need a real one (apt-get install redis-server; .ci/run does)');
   }
-  const port = await freePort();
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
   await waitForLine(child, (line) => (line.includes('Ready to accept connections') ? true : undefined), 'redis-server');
   return { url: `redis://127.0.0.1:${port}`, process: child };
@@ -186,4 +186,35 @@ describe('two instances sharing rooms through a real Redis', () => {
     expect(await client.closed).toBe(1012);
     expect(await exit).toBe(0);
   });
+});
+
+describe('while Redis is down', () => {
+  it('a join is refused as unavailable at once, and works again (members re-announced) when Redis is back', async () => {
+    let store = await startRedis();
+    const port = Number(new URL(store.url).port);
+    const instance = await startInstance(store.url);
+    cleanups.push(() => stop(instance.process), () => stop(store.process));
+    const early = await TestClient.connect(instance.url);
+    cleanups.push(() => early.socket.terminate());
+    await early.next();
+    expect(await early.join(ROOM, PEER_A)).toMatchObject({ type: 'peers', peers: [] });
+
+    await stop(store.process);
+    const client = await TestClient.connect(instance.url);
+    cleanups.push(() => client.socket.terminate());
+    await client.next();
+    const started = Date.now();
+    expect(await client.join(ROOM, PEER_B)).toMatchObject({ type: 'error', code: 'unavailable' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+
+    // Back, empty: the instance claims its members again, so a newcomer still finds PEER_A.
+    store = await startRedis(port);
+    const deadline = Date.now() + 20_000;
+    let reply = await client.join(ROOM, PEER_B);
+    while (reply.type === 'error' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      reply = await client.join(ROOM, PEER_B);
+    }
+    expect(reply).toEqual({ v: 1, type: 'peers', room: ROOM, peers: [PEER_A] });
+  }, 40_000);
 });
