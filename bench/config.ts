@@ -16,6 +16,13 @@ export interface BenchConfig {
   /** Give up on a single transfer after this long. */
   transferTimeoutMs: number;
   chromiumPath: string;
+  /**
+   * Built sites the 1→1 runs alternate between (A B A B), e.g. `dist,dist-before`
+   * to compare a change with its baseline in one run; the first is the app under test.
+   */
+  appDirs: string[];
+  /** When set, CPU profiles of both 1→1 pages are written here (profiling slows the run). */
+  profileDir: string | null;
 }
 
 const MiB = 1024 * 1024;
@@ -39,6 +46,8 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     only: new Set((env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     transferTimeoutMs: positiveInt(env, 'BENCH_TRANSFER_TIMEOUT_S', 300) * 1000,
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    appDirs: (env.BENCH_APP_DIRS ?? 'dist').split(',').map((s) => s.trim()).filter(Boolean),
+    profileDir: env.BENCH_PROFILE_DIR || null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 
 /** One measurement: printed as a JSON line the moment it is taken, and kept for the summary. */
@@ -37,7 +38,8 @@ export class Report {
     const rounded = Object.fromEntries(
       Object.entries(sample).map(([k, v]) => [k, typeof v === 'number' && !Number.isInteger(v) ? Math.round(v * 1000) / 1000 : v]),
     );
-    const line = JSON.stringify({ ...rounded, at: new Date().toISOString() });
+    // The machine is shared: the load average says how much to trust this line's wall times.
+    const line = JSON.stringify({ ...rounded, loadAverage1m: loadavg()[0], at: new Date().toISOString() });
     console.log(line);
     appendFileSync(this.jsonlPath, line + '\n');
   }

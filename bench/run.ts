@@ -23,7 +23,9 @@ const JSONL_PATH = 'test-results/bench.jsonl';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
-  if (!existsSync('dist/index.html')) throw new Error('no built site in dist/ — run `npx vite build` first (npm run bench does)');
+  for (const dir of config.appDirs) {
+    if (!existsSync(`${dir}/index.html`)) throw new Error(`no built site in ${dir}/ — run \`npx vite build\` first (npm run bench does)`);
+  }
   const report = new Report(JSONL_PATH);
   const interfaces = Object.keys(networkInterfaces());
   report.add({
@@ -38,10 +40,13 @@ async function main(): Promise<void> {
     repeats: config.repeats,
   });
 
-  const signaling = await createSignalingServer({ port: 0, host: '127.0.0.1', staticDir: 'dist' });
+  const servers = await Promise.all(
+    config.appDirs.map((staticDir) => createSignalingServer({ port: 0, host: '127.0.0.1', staticDir })),
+  );
+  const apps = servers.map((server, i) => ({ label: i === 0 ? '' : ` app=${config.appDirs[i]}`, url: server.httpUrl }));
   const pages = await startBenchPages();
   const files = new TestFiles();
-  const ctx: BenchContext = { config, report, files, appUrl: signaling.httpUrl, benchPageUrl: pages.url };
+  const ctx: BenchContext = { config, report, files, appUrl: apps[0].url, apps, benchPageUrl: pages.url };
   const started = performance.now();
   try {
     if (sectionEnabled(config, 'hashing')) await benchHashing(ctx);
@@ -49,14 +54,18 @@ async function main(): Promise<void> {
     for (let repeat = 0; repeat < config.repeats; repeat++) {
       if (sectionEnabled(config, 'raw')) await benchRawChannel(ctx, repeat);
       if (sectionEnabled(config, 'one-to-one')) {
-        for (const bytes of config.oneToOneSizes) await benchOneToOne(ctx, bytes, repeat);
+        for (const bytes of config.oneToOneSizes) {
+          // Alternate builds A B, then B A on the next repeat, so neither always runs first.
+          const apps = repeat % 2 === 0 ? ctx.apps : [...ctx.apps].reverse();
+          for (const app of apps) await benchOneToOne(ctx, app, bytes, repeat);
+        }
       }
       if (sectionEnabled(config, 'swarm')) await benchSwarm(ctx, repeat);
     }
   } finally {
     files.removeAll();
     await pages.close();
-    await signaling.close();
+    await Promise.all(servers.map((server) => server.close()));
   }
   report.add({
     section: 'environment',

@@ -1,5 +1,6 @@
-import { sizeLabel, type BenchContext } from './context.ts';
+import { sizeLabel, type BenchApp, type BenchContext } from './context.ts';
 import { withCpu } from './cpu.ts';
+import { CpuProfile } from './cpu-profile.ts';
 import { HeapSampler } from './heap-sampler.ts';
 import { closeAll, launchPeers, type Peer } from './peers.ts';
 import { mbPerSecond } from './report.ts';
@@ -13,27 +14,35 @@ import { downloadComplete, firstPieceVerified, openApp, shareFile, snapshot } fr
  * Meanwhile the leecher's JS heap is sampled and the seeder's long tasks are
  * recorded, for creating the share and for serving it.
  */
-export async function benchOneToOne(ctx: BenchContext, bytes: number, repeat: number): Promise<void> {
+export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: number, repeat: number): Promise<void> {
   const path = await ctx.files.ofSize(bytes);
   const peers = await launchPeers(ctx.config.chromiumPath, ['seeder', 'leecher']);
+  const config = `size=${sizeLabel(bytes)}${app.label}`;
+  const profileDir = ctx.config.profileDir;
+  const profileName = (role: string) => `${config.replace(/[ =]/g, '-')}-r${repeat}-${role}`;
   try {
     const [seeder, leecher] = peers;
     const timeout = ctx.config.transferTimeoutMs;
-    await openApp(seeder, ctx.appUrl);
+    await openApp(seeder, app.url);
     const created = await withCpu(() => shareFile(seeder, path, timeout));
     const share = created.value;
 
     const serveFromMs = await seeder.now();
     const heap = new HeapSampler(await leecher.cdp());
+    const profiles: CpuProfile[] = [];
+    if (profileDir) profiles.push(await CpuProfile.start(await seeder.cdp(), profileName('seeder')));
     const started = performance.now();
     let firstPieceMs = NaN;
     const download = await withCpu(async () => {
       await leecher.page.goto(share.link, { waitUntil: 'commit' });
+      // After the navigation: a new document may get a new renderer, which a profile would not follow.
+      if (profileDir) profiles.push(await CpuProfile.start(await leecher.cdp(), profileName('leecher')));
       await firstPieceVerified(leecher, share.swarmId, timeout);
       firstPieceMs = performance.now() - started;
       await downloadComplete(leecher, share.swarmId, timeout);
     });
     const ms = performance.now() - started;
+    for (const profile of profiles) await profile.stop(profileDir!);
     const memory = await heap.stop();
     const serveToMs = await seeder.now();
     const [got, gave] = [await snapshot(leecher, share.swarmId), await snapshot(seeder, share.swarmId)];
@@ -41,7 +50,7 @@ export async function benchOneToOne(ctx: BenchContext, bytes: number, repeat: nu
 
     ctx.report.add({
       section: 'one-to-one',
-      config: `size=${sizeLabel(bytes)}`,
+      config,
       repeat,
       bytes,
       pieces: got.pieceCount,
