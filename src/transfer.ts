@@ -1,6 +1,7 @@
 import type { FileSummary, ShoalErrorCode, TransferSnapshot } from './app-model.ts';
-import { pieceCount, totalBytes, type Manifest, type SwarmId } from './chunks/manifest.ts';
+import { pieceCount, totalBytes, type Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceStore } from './chunks/piece-store.ts';
+import type { ShareAccess, ShareContent } from './chunks/share-access.ts';
 import { PeerConnector } from './swarm/peer-connector.ts';
 import type { PeerId, PieceIndex } from './swarm/picker.ts';
 import { Swarm } from './swarm/swarm.ts';
@@ -14,10 +15,11 @@ export interface RoomLink {
 }
 
 export interface TransferOptions {
-  swarmId: SwarmId;
+  access: ShareAccess;
   link: string;
   role: 'seed' | 'leech';
-  manifest: Manifest | null;
+  /** Known by the sharer and by whoever holds the share already; else fetched from peers. */
+  content: ShareContent | null;
   store: PieceStore;
   storedPieces: Iterable<PieceIndex>;
   localPeerId: PeerId;
@@ -29,6 +31,8 @@ export interface TransferOptions {
   onChange: () => void;
   /** Test hook: serve corrupted blocks (a poisoning peer). */
   corruptUploads?: boolean;
+  /** Test hook: serve metadata with its last byte flipped (a tampering peer). */
+  corruptMetadata?: boolean;
   /** Optional download limit (tests use it to catch a download midway). */
   downloadBytesPerSecond?: number;
 }
@@ -46,14 +50,26 @@ export class Transfer {
   private joinedRoom = false;
   private error: { code: ShoalErrorCode; detail: string } | null = null;
   private readonly piecesResumed: number;
+  /** What each accepted metadata opened to; the swarm adopts one of them, named by its manifest. */
+  private readonly opened = new WeakMap<Manifest, ShareContent>();
+  #content: ShareContent | null;
   /** When storage last failed, while the swarm is paused for it. */
   private storageFailedAt: number | null = null;
 
   constructor(private readonly opts: TransferOptions) {
+    this.#content = opts.content;
+    const metadata = opts.content?.metadata;
     this.swarm = new Swarm({
-      swarmId: opts.swarmId,
+      swarmId: opts.access.swarmId,
       localPeerId: opts.localPeerId,
-      manifest: opts.manifest,
+      manifest: opts.content?.manifest ?? null,
+      metadata: metadata && opts.corruptMetadata ? flipLastByte(metadata) : metadata,
+      acceptMetadata: async (bytes) => {
+        const content = await opts.access.open(bytes);
+        if ('reason' in content) return content;
+        this.opened.set(content.manifest, content);
+        return content.manifest;
+      },
       store: opts.store,
       storedPieces: opts.storedPieces,
       hash: opts.hash,
@@ -81,8 +97,9 @@ export class Transfer {
     });
     events.on('completed', changed);
     events.on('peerJoined', changed);
-    events.on('manifestReceived', () => {
-      this.clearError('manifest-mismatch');
+    events.on('manifestReceived', (manifest) => {
+      this.#content = this.opened.get(manifest) ?? null;
+      this.clearError(this.rejectionCode());
       changed();
     });
     events.on('peerLeft', () => {
@@ -90,7 +107,7 @@ export class Transfer {
       changed();
     });
     events.on('manifestRejected', (peer, reason) => {
-      this.error = { code: 'manifest-mismatch', detail: `peer ${peer.slice(0, 8)}: ${reason}` };
+      this.error = { code: this.rejectionCode(), detail: `peer ${peer.slice(0, 8)}: ${reason}` };
       changed();
     });
     events.on('storageFailed', (error) => this.storageFailed(error));
@@ -102,6 +119,15 @@ export class Transfer {
 
   get manifest(): Manifest | null {
     return this.swarm.manifest;
+  }
+
+  get access(): ShareAccess {
+    return this.opts.access;
+  }
+
+  /** The content once known: what the swarm verifies, and (with the key) what people see. */
+  get content(): ShareContent | null {
+    return this.#content;
   }
 
   roomJoined(peers: PeerId[]): void {
@@ -148,17 +174,14 @@ export class Transfer {
   }
 
   snapshot(): TransferSnapshot {
-    const manifest = this.swarm.manifest;
     const stats = this.swarm.stats();
     return {
-      swarmId: this.opts.swarmId,
+      ...contentSummary(this.#content),
+      swarmId: this.opts.access.swarmId,
       link: this.opts.link,
       role: this.opts.role,
+      visibility: this.opts.access.visibility,
       phase: this.phase(),
-      name: manifest?.name ?? null,
-      files: manifest ? fileSummaries(manifest) : [],
-      totalBytes: manifest ? totalBytes(manifest) : 0,
-      pieceCount: manifest ? pieceCount(manifest) : 0,
       piecesVerified: stats.piecesVerified,
       bytesDownloaded: stats.bytesDownloaded,
       bytesUploaded: stats.bytesUploaded,
@@ -184,6 +207,11 @@ export class Transfer {
     return 'downloading';
   }
 
+  /** A public manifest that does not hash to the link, or an envelope the key does not open. */
+  private rejectionCode(): ShoalErrorCode {
+    return this.opts.access.visibility === 'public' ? 'manifest-mismatch' : 'private-manifest-rejected';
+  }
+
   private clearError(code: ShoalErrorCode): void {
     if (this.error?.code === code) this.error = null;
   }
@@ -191,23 +219,21 @@ export class Transfer {
 
 /** A swarm nobody runs right now (seeding off, or offline), as stored: what is kept, no peers. */
 export function storedSnapshot(opts: {
-  swarmId: SwarmId;
+  access: ShareAccess;
   link: string;
-  manifest: Manifest;
+  content: ShareContent;
   piecesStored: number;
   signalingDown: boolean;
 }): TransferSnapshot {
-  const count = pieceCount(opts.manifest);
-  const complete = opts.piecesStored === count;
+  const summary = contentSummary(opts.content);
+  const complete = opts.piecesStored === summary.pieceCount;
   return {
-    swarmId: opts.swarmId,
+    ...summary,
+    swarmId: opts.access.swarmId,
     link: opts.link,
     role: complete ? 'seed' : 'leech',
+    visibility: opts.access.visibility,
     phase: complete ? 'complete' : 'connecting',
-    name: opts.manifest.name,
-    files: fileSummaries(opts.manifest),
-    totalBytes: totalBytes(opts.manifest),
-    pieceCount: count,
     piecesVerified: opts.piecesStored,
     bytesDownloaded: 0,
     bytesUploaded: 0,
@@ -222,6 +248,21 @@ export function storedSnapshot(opts: {
   };
 }
 
-function fileSummaries(manifest: Manifest): FileSummary[] {
-  return manifest.files.map((f) => ({ path: f.path, size: f.size, mime: f.mime }));
+/** What people see: the listing when readable; a relay sees only the ciphertext's size. */
+function contentSummary(content: ShareContent | null): Pick<TransferSnapshot, 'name' | 'files' | 'totalBytes' | 'pieceCount'> {
+  if (!content) return { name: null, files: [], totalBytes: 0, pieceCount: 0 };
+  const listing = content.listing;
+  const files: FileSummary[] = listing ? listing.files.map((f) => ({ path: f.path, size: f.size, mime: f.mime })) : [];
+  return {
+    name: listing?.name ?? null,
+    files,
+    totalBytes: listing ? files.reduce((sum, f) => sum + f.size, 0) : totalBytes(content.manifest),
+    pieceCount: pieceCount(content.manifest),
+  };
+}
+
+function flipLastByte(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  out[out.length - 1] ^= 0x01;
+  return out;
 }
