@@ -3,6 +3,7 @@
  * types and the `ShoalApp` instance it is handed; it never reaches into
  * sessions, pickers or stores.
  */
+import { StorageError } from './chunks/piece-store.ts';
 import type { Visibility } from './chunks/share-access.ts';
 
 export type SwarmId = string;
@@ -148,4 +149,13 @@ export class ShoalError extends Error {
     super(message);
     this.name = 'ShoalError';
   }
+}
+
+/** Our own errors pass through; storage errors keep their meaning; anything else gets `fallback`. */
+export function toShoalError(error: unknown, fallback: ShoalErrorCode): ShoalError {
+  if (error instanceof ShoalError) return error;
+  if (error instanceof StorageError && error.code === 'quota-exceeded') {
+    return new ShoalError('storage-full', error.message);
+  }
+  return new ShoalError(fallback, error instanceof Error ? error.message : String(error));
 }

@@ -1,9 +1,9 @@
 import {
   ShoalError,
+  toShoalError,
   type LibraryItem,
   type ShareInputFile,
   type ShareOptions,
-  type ShoalErrorCode,
   type ShoalApp,
   type StorageInfo,
   type SwarmId,
@@ -12,7 +12,6 @@ import {
 import { FilePieceStore } from './chunks/file-piece-store.ts';
 import { IdbPieceStore, deletePieceDatabase, pieceDbName } from './chunks/idb-piece-store.ts';
 import { Library } from './chunks/library.ts';
-import type { LibraryEntry } from './chunks/library-record.ts';
 import { LibraryStore } from './chunks/library-store.ts';
 import { pieceCount, type Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceIndex, type PieceStore } from './chunks/piece-store.ts';
@@ -21,14 +20,16 @@ import { saveFile } from './chunks/save-files.ts';
 import { copyPieces } from './chunks/seed-copier.ts';
 import { relayAccess, type ShareAccess, type ShareContent } from './chunks/share-access.ts';
 import { sha256 } from './chunks/sha256.ts';
-import { accessForLink } from './link-opener.ts';
-import { makeShare } from './share-maker.ts';
 import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
 import { randomPeerId } from './swarm/ids.ts';
 import type { PeerId } from './swarm/picker.ts';
 import { SignalingClient } from './swarm/signaling-client.ts';
 import type { IceServer, Transport } from './swarm/transport.ts';
-import { Transfer, storedSnapshot } from './transfer.ts';
+import { AccessBook } from './access-book.ts';
+import { accessForLink } from './link-opener.ts';
+import { makeShare } from './share-maker.ts';
+import { libraryItem, storedSnapshot } from './snapshots.ts';
+import { Transfer } from './transfer.ts';
 
 export interface RuntimeOptions {
   signalingUrl: string;
@@ -77,14 +78,13 @@ export class ShoalRuntime implements ShoalApp {
   private readonly otherTabs = new Map<SwarmId, TransferSnapshot>();
   /** Shares made in this tab: served from the dropped files, whatever the library managed to store. */
   private readonly seedFiles = new Map<SwarmId, { store: FilePieceStore; content: ShareContent }>();
-  /** How this tab reaches each share it made or opened (library items carry their own). */
-  private readonly accesses = new Map<SwarmId, ShareAccess>();
   private readonly held = new Library({
     records: new LibraryStore(),
     deletePieces: (swarmId) => deletePieceDatabase(pieceDbName(swarmId)),
     nowMs: Date.now,
     flushIntervalMs: LIBRARY_FLUSH_MS,
   });
+  private readonly accesses = new AccessBook(this.held);
   private readonly tabs = new TabChannel<TabMessage>('shoal', (m) => this.onTabMessage(m));
   private readonly listeners = new Set<() => void>();
   private readonly signaling: SignalingClient;
@@ -123,15 +123,14 @@ export class ShoalRuntime implements ShoalApp {
       made = await makeShare(files, opts);
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
-      throw asShoalError(error, 'hashing-failed');
+      throw toShoalError(error, 'hashing-failed');
     }
     const { access, content } = made;
     const swarmId = access.swarmId;
     await this.ready;
-    this.accesses.set(swarmId, access);
+    this.accesses.remember(access);
     this.seedFiles.set(swarmId, { store: new FilePieceStore(made.files, content), content });
-    // A public share is named by its content, so it may be held already; a private one is new every time.
-    if (opts.keepInLibrary || access.visibility === 'public') {
+    if (opts.keepInLibrary) {
       try {
         await this.held.add(access, content, 'shared');
         this.tabs.post({ type: 'library-changed' });
@@ -150,7 +149,7 @@ export class ShoalRuntime implements ShoalApp {
 
   async openLink(fragment: string, opts: { password?: string } = {}): Promise<SwarmId> {
     await this.ready;
-    const access = await accessForLink(fragment, opts.password, (key) => this.heldAccess(key));
+    const access = await accessForLink(fragment, opts.password, (key) => this.accesses.kept(key));
     return this.join(access);
   }
 
@@ -189,14 +188,20 @@ export class ShoalRuntime implements ShoalApp {
       const { content, store } = await this.completeCopy(swarmId);
       await saveFile(plainReader(content, store), fileIndex);
     } catch (error) {
-      throw asShoalError(error, 'save-failed');
+      throw toShoalError(error, 'save-failed');
     }
   }
 
   library(): LibraryItem[] {
     return this.held
       .all()
-      .map((entry) => this.libraryItem(entry))
+      .map((entry) =>
+        libraryItem(entry, {
+          link: this.linkOf(entry.record.swarmId),
+          live: this.snapshot(entry.record.swarmId),
+          active: this.transfers.has(entry.record.swarmId) || this.otherTabs.has(entry.record.swarmId),
+        }),
+      )
       .sort((a, b) => b.lastActivityAtMs - a.lastActivityAtMs);
   }
 
@@ -217,14 +222,14 @@ export class ShoalRuntime implements ShoalApp {
   async deleteItem(swarmId: SwarmId): Promise<void> {
     this.stop(swarmId);
     this.pinned.delete(swarmId);
-    this.accesses.delete(swarmId);
+    this.accesses.forget(swarmId);
     this.otherTabs.delete(swarmId);
     await this.seedFiles.get(swarmId)?.store.destroy();
     this.seedFiles.delete(swarmId);
     try {
       await this.held.remove(swarmId);
     } catch (error) {
-      throw asShoalError(error, 'unknown');
+      throw toShoalError(error, 'unknown');
     } finally {
       // Another tab running it stops on reload, finding no record.
       this.tabs.post({ type: 'library-changed' });
@@ -285,22 +290,11 @@ export class ShoalRuntime implements ShoalApp {
 
   private join(access: ShareAccess): SwarmId {
     const swarmId = access.swarmId;
-    if (!this.held.get(swarmId)) this.accesses.set(swarmId, access);
+    this.accesses.remember(access);
     this.pinned.add(swarmId);
     this.applySeeding(swarmId);
     this.notify();
     return swarmId;
-  }
-
-  /** What the library keeps for a swarm id, or for a private link it was opened or shared with. */
-  private heldAccess(fragmentOrSwarmId: string): ShareAccess | undefined {
-    const entry =
-      this.held.get(fragmentOrSwarmId) ?? this.held.all().find((e) => e.record.secret?.fragment === fragmentOrSwarmId);
-    return entry?.access;
-  }
-
-  private accessOf(swarmId: SwarmId): ShareAccess | undefined {
-    return this.held.get(swarmId)?.access ?? this.accesses.get(swarmId);
   }
 
   /** Queues for the swarm's lock; runs it here once no other tab does. */
@@ -323,7 +317,7 @@ export class ShoalRuntime implements ShoalApp {
     if (signal.aborted) return;
     const entry = this.held.get(swarmId) ?? null;
     if (entry) this.held.markStored(swarmId, stored);
-    const access = this.accessOf(swarmId);
+    const access = this.accesses.of(swarmId);
     if (!access) return;
     const files = this.seedFiles.get(swarmId);
     if (files) {
@@ -510,41 +504,13 @@ export class ShoalRuntime implements ShoalApp {
     this.notify();
   }
 
-  private libraryItem(entry: LibraryEntry): LibraryItem {
-    const { record, content } = entry;
-    const live = this.snapshot(record.swarmId);
-    const files = content.listing?.files ?? [];
-    return {
-      swarmId: record.swarmId,
-      link: this.linkOf(record.swarmId),
-      visibility: entry.access.visibility,
-      name: content.listing?.name ?? '',
-      totalBytes: files.reduce((sum, f) => sum + f.size, 0),
-      pieceCount: pieceCount(content.manifest),
-      piecesVerified: Math.max(live?.piecesVerified ?? 0, entry.have.count()),
-      origin: record.origin,
-      seeding: record.seeding,
-      active: this.transfers.has(record.swarmId) || this.otherTabs.has(record.swarmId),
-      lastActivityAtMs: record.lastActivityAtMs,
-    };
-  }
-
   private linkOf(swarmId: SwarmId): string {
-    return this.opts.linkBase + '#' + (this.accessOf(swarmId)?.fragment ?? swarmId);
+    return this.opts.linkBase + '#' + this.accesses.fragmentOf(swarmId);
   }
 
   private notify(): void {
     for (const listener of this.listeners) listener();
   }
-}
-
-/** Our own errors pass through; storage errors keep their meaning; anything else gets `fallback`. */
-function asShoalError(error: unknown, fallback: ShoalErrorCode): ShoalError {
-  if (error instanceof ShoalError) return error;
-  if (error instanceof StorageError && error.code === 'quota-exceeded') {
-    return new ShoalError('storage-full', error.message);
-  }
-  return new ShoalError(fallback, error instanceof Error ? error.message : String(error));
 }
 
 function range(count: number): number[] {

@@ -1,10 +1,11 @@
-import type { FileSummary, ShoalErrorCode, TransferSnapshot } from './app-model.ts';
-import { pieceCount, totalBytes, type Manifest } from './chunks/manifest.ts';
+import type { ShoalErrorCode, TransferSnapshot } from './app-model.ts';
+import type { Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceStore } from './chunks/piece-store.ts';
 import type { ShareAccess, ShareContent } from './chunks/share-access.ts';
 import { PeerConnector } from './swarm/peer-connector.ts';
 import type { PeerId, PieceIndex } from './swarm/picker.ts';
 import { Swarm } from './swarm/swarm.ts';
+import { contentSummary } from './snapshots.ts';
 import type { IceServer, SignalData, Transport } from './swarm/transport.ts';
 
 /** What a transfer needs from the page-wide signaling connection, scoped to its room. */
@@ -215,50 +216,6 @@ export class Transfer {
   private clearError(code: ShoalErrorCode): void {
     if (this.error?.code === code) this.error = null;
   }
-}
-
-/** A swarm nobody runs right now (seeding off, or offline), as stored: what is kept, no peers. */
-export function storedSnapshot(opts: {
-  access: ShareAccess;
-  link: string;
-  content: ShareContent;
-  piecesStored: number;
-  signalingDown: boolean;
-}): TransferSnapshot {
-  const summary = contentSummary(opts.content);
-  const complete = opts.piecesStored === summary.pieceCount;
-  return {
-    ...summary,
-    swarmId: opts.access.swarmId,
-    link: opts.link,
-    role: complete ? 'seed' : 'leech',
-    visibility: opts.access.visibility,
-    phase: complete ? 'complete' : 'connecting',
-    piecesVerified: opts.piecesStored,
-    bytesDownloaded: 0,
-    bytesUploaded: 0,
-    downloadBytesPerSecond: 0,
-    uploadBytesPerSecond: 0,
-    peerCount: 0,
-    signalingDown: opts.signalingDown,
-    error: null,
-    piecesResumed: opts.piecesStored,
-    storagePaused: false,
-    inOtherTab: false,
-  };
-}
-
-/** What people see: the listing when readable; a relay sees only the ciphertext's size. */
-function contentSummary(content: ShareContent | null): Pick<TransferSnapshot, 'name' | 'files' | 'totalBytes' | 'pieceCount'> {
-  if (!content) return { name: null, files: [], totalBytes: 0, pieceCount: 0 };
-  const listing = content.listing;
-  const files: FileSummary[] = listing ? listing.files.map((f) => ({ path: f.path, size: f.size, mime: f.mime })) : [];
-  return {
-    name: listing?.name ?? null,
-    files,
-    totalBytes: listing ? files.reduce((sum, f) => sum + f.size, 0) : totalBytes(content.manifest),
-    pieceCount: pieceCount(content.manifest),
-  };
 }
 
 function flipLastByte(bytes: Uint8Array): Uint8Array {
