@@ -1,7 +1,7 @@
 import type { ShoalErrorCode, TransferSnapshot } from './app-model.ts';
 import type { Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceStore } from './chunks/piece-store.ts';
-import type { ShareAccess, ShareContent } from './chunks/share-access.ts';
+import { metadataCheck, type ShareAccess, type ShareContent } from './chunks/share-access.ts';
 import { PeerConnector } from './swarm/peer-connector.ts';
 import type { PeerId, PieceIndex } from './swarm/picker.ts';
 import { Swarm } from './swarm/swarm.ts';
@@ -65,12 +65,7 @@ export class Transfer {
       localPeerId: opts.localPeerId,
       manifest: opts.content?.manifest ?? null,
       metadata: metadata && opts.corruptMetadata ? flipLastByte(metadata) : metadata,
-      acceptMetadata: async (bytes) => {
-        const content = await opts.access.open(bytes);
-        if ('reason' in content) return content;
-        this.opened.set(content.manifest, content);
-        return content.manifest;
-      },
+      acceptMetadata: metadataCheck(opts.access, (content) => this.opened.set(content.manifest, content)),
       store: opts.store,
       storedPieces: opts.storedPieces,
       hash: opts.hash,

@@ -2,7 +2,7 @@ import { DecryptError } from './aes-gcm.ts';
 import { decodeBase64url } from './base64url.ts';
 import { PrivateManifestError, openPrivateShare, readEnvelopeOuter } from './manifest-cipher.ts';
 import { encodeManifest, type Manifest, type ManifestFile, type SwarmId } from './manifest.ts';
-import { hashNamesManifest } from './metadata-check.ts';
+import { hashNamesManifest, type MetadataCheck } from './metadata-check.ts';
 import type { PieceGeometry } from './piece-layout.ts';
 import { sha256 } from './sha256.ts';
 import { deriveShareKeys } from './share-key.ts';
@@ -54,6 +54,16 @@ export interface ShareAccess {
   readonly secret: ShareSecret | null;
   /** The content the metadata describes, or why it does not describe this share. */
   open(metadata: Uint8Array): Promise<ShareContent | { reason: string }>;
+}
+
+/** The swarm's metadata check for this access; `accepted` hears every content it let through. */
+export function metadataCheck(access: ShareAccess, accepted: (content: ShareContent) => void = () => undefined): MetadataCheck {
+  return async (bytes) => {
+    const content = await access.open(bytes);
+    if ('reason' in content) return content;
+    accepted(content);
+    return content.manifest;
+  };
 }
 
 export function publicContent(manifest: Manifest, metadata = encodeManifest(manifest)): ShareContent {
