@@ -9,13 +9,13 @@ import {
 } from '../chunks/manifest.ts';
 import { StorageError, type PieceStore } from '../chunks/piece-store.ts';
 import { decodeBase64url } from '../chunks/base64url.ts';
+import { hashNamesManifest, type MetadataCheck } from '../chunks/metadata-check.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
 import type { Channel } from './channel.ts';
 import { Blame } from './blame.ts';
 import { Emitter } from './emitter.ts';
 import { hexToBytes } from './ids.ts';
 import { MetadataAssembler } from './metadata-assembler.ts';
-import { hashNamesManifest, type MetadataCheck } from '../chunks/metadata-check.ts';
 import {
   PeerSession,
   type BlockRequest,
