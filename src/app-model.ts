@@ -3,10 +3,19 @@
  * types and the `ShoalApp` instance it is handed; it never reaches into
  * sessions, pickers or stores.
  */
+import { StorageError } from './chunks/piece-store.ts';
+import type { Visibility } from './chunks/share-access.ts';
+
 export type SwarmId = string;
+
+/** public: readable by anyone with the link; private / password: end-to-end encrypted; relay: ciphertext only. */
+export type { Visibility };
 
 export type ShoalErrorCode =
   | 'bad-link'
+  | 'password-required'
+  | 'wrong-password'
+  | 'private-manifest-rejected'
   | 'signaling-unreachable'
   | 'manifest-mismatch'
   | 'storage-full'
@@ -25,6 +34,7 @@ export interface TransferSnapshot {
   /** Full share link, `<origin>/#<swarm id>`. */
   link: string;
   role: 'seed' | 'leech';
+  visibility: Visibility;
   /**
    * connecting: joining signaling; waiting-for-peers: in the room, nobody there yet;
    * fetching-manifest: connected, asking peers for the manifest; downloading; complete.
@@ -55,6 +65,7 @@ export interface TransferSnapshot {
 export interface LibraryItem {
   swarmId: SwarmId;
   link: string;
+  visibility: Visibility;
   name: string;
   totalBytes: number;
   pieceCount: number;
@@ -80,6 +91,17 @@ export interface HashingProgress {
   totalBytes: number;
 }
 
+export interface ShareOptions {
+  /** Private (the default) encrypts in this browser with a key that lives only in the link. */
+  visibility: 'public' | 'private';
+  /** Private only, optional: the link opens only with this password. */
+  password?: string;
+  /** Keep it in this browser's library (for a private share, that stores its key here). */
+  keepInLibrary: boolean;
+  onProgress?: (p: HashingProgress) => void;
+  signal?: AbortSignal;
+}
+
 export interface ShareInputFile {
   file: File;
   /** '/'-separated path relative to the drop, e.g. 'holiday/img_01.jpg'. */
@@ -88,17 +110,15 @@ export interface ShareInputFile {
 
 /** The application facade the UI is handed (by property) and talks to. */
 export interface ShoalApp {
-  /** Hashes the files (in a worker), starts seeding them and returns the swarm id. */
-  createShare(
-    files: ShareInputFile[],
-    opts: { onProgress?: (p: HashingProgress) => void; signal?: AbortSignal },
-  ): Promise<SwarmId>;
+  /** Hashes (and for a private share encrypts) the files in a worker, starts seeding them and returns the swarm id. */
+  createShare(files: ShareInputFile[], opts: ShareOptions): Promise<SwarmId>;
   /**
    * Starts (or returns the already running) download for a link fragment
-   * (the text after '#'). Throws ShoalError('bad-link') for anything that is
-   * not a swarm id.
+   * (the text after '#'). Rejects with ShoalError: 'bad-link' for anything
+   * that is not a share link, 'password-required' when the link needs a
+   * password, 'wrong-password' when the one given does not open it.
    */
-  openLink(fragment: string): SwarmId;
+  openLink(fragment: string, opts?: { password?: string }): Promise<SwarmId>;
   snapshot(swarmId: SwarmId): TransferSnapshot | undefined;
   /** Called (coalesced by the caller as needed) whenever any snapshot changes. */
   subscribe(onChange: () => void): () => void;
@@ -129,4 +149,13 @@ export class ShoalError extends Error {
     super(message);
     this.name = 'ShoalError';
   }
+}
+
+/** Our own errors pass through; storage errors keep their meaning; anything else gets `fallback`. */
+export function toShoalError(error: unknown, fallback: ShoalErrorCode): ShoalError {
+  if (error instanceof ShoalError) return error;
+  if (error instanceof StorageError && error.code === 'quota-exceeded') {
+    return new ShoalError('storage-full', error.message);
+  }
+  return new ShoalError(fallback, error instanceof Error ? error.message : String(error));
 }

@@ -14,6 +14,8 @@ interface ShoalTestHooks {
   storeFull?: boolean;
   /** Serve corrupted blocks (a poisoning peer). */
   corruptUploads?: boolean;
+  /** Serve an altered manifest or envelope (a tampering peer). */
+  corruptMetadata?: boolean;
   /** Limit each swarm's download rate (to catch a download midway). */
   downloadBytesPerSecond?: number;
 }
@@ -37,6 +39,7 @@ const runtime = new ShoalRuntime({
   // Read at each write, so a test can fill and free the store while the page runs.
   simulateStoreFull: () => window.__shoalTestHooks?.storeFull === true,
   corruptUploads: hooks.corruptUploads,
+  corruptMetadata: hooks.corruptMetadata,
   downloadBytesPerSecond: hooks.downloadBytesPerSecond,
 });
 window.__shoal = runtime;

@@ -1,9 +1,9 @@
 import {
   ShoalError,
-  type HashingProgress,
+  toShoalError,
   type LibraryItem,
   type ShareInputFile,
-  type ShoalErrorCode,
+  type ShareOptions,
   type ShoalApp,
   type StorageInfo,
   type SwarmId,
@@ -12,20 +12,24 @@ import {
 import { FilePieceStore } from './chunks/file-piece-store.ts';
 import { IdbPieceStore, deletePieceDatabase, pieceDbName } from './chunks/idb-piece-store.ts';
 import { Library } from './chunks/library.ts';
-import type { LibraryEntry } from './chunks/library-record.ts';
 import { LibraryStore } from './chunks/library-store.ts';
-import { encodeManifest, isSwarmId, pieceCount, swarmIdOf, totalBytes, type Manifest } from './chunks/manifest.ts';
-import { hashFiles } from './chunks/piece-hasher.ts';
+import { pieceCount, type Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceIndex, type PieceStore } from './chunks/piece-store.ts';
+import { plainReader } from './chunks/plain-reader.ts';
 import { saveFile } from './chunks/save-files.ts';
 import { copyPieces } from './chunks/seed-copier.ts';
+import { relayAccess, type ShareAccess, type ShareContent } from './chunks/share-access.ts';
 import { sha256 } from './chunks/sha256.ts';
 import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
 import { randomPeerId } from './swarm/ids.ts';
 import type { PeerId } from './swarm/picker.ts';
 import { SignalingClient } from './swarm/signaling-client.ts';
 import type { IceServer, Transport } from './swarm/transport.ts';
-import { Transfer, storedSnapshot } from './transfer.ts';
+import { AccessBook } from './access-book.ts';
+import { accessForLink } from './link-opener.ts';
+import { makeShare } from './share-maker.ts';
+import { libraryItem, storedSnapshot } from './snapshots.ts';
+import { Transfer } from './transfer.ts';
 
 export interface RuntimeOptions {
   signalingUrl: string;
@@ -36,6 +40,8 @@ export interface RuntimeOptions {
   simulateStoreFull?: () => boolean;
   /** Test hook: serve corrupted blocks. */
   corruptUploads?: boolean;
+  /** Test hook: serve altered metadata (a tampered manifest). */
+  corruptMetadata?: boolean;
   /** Optional download limit per swarm. */
   downloadBytesPerSecond?: number;
 }
@@ -71,13 +77,14 @@ export class ShoalRuntime implements ShoalApp {
   private readonly pinned = new Set<SwarmId>();
   private readonly otherTabs = new Map<SwarmId, TransferSnapshot>();
   /** Shares made in this tab: served from the dropped files, whatever the library managed to store. */
-  private readonly seedFiles = new Map<SwarmId, { store: FilePieceStore; manifest: Manifest }>();
+  private readonly seedFiles = new Map<SwarmId, { store: FilePieceStore; content: ShareContent }>();
   private readonly held = new Library({
     records: new LibraryStore(),
     deletePieces: (swarmId) => deletePieceDatabase(pieceDbName(swarmId)),
     nowMs: Date.now,
     flushIntervalMs: LIBRARY_FLUSH_MS,
   });
+  private readonly accesses = new AccessBook(this.held);
   private readonly tabs = new TabChannel<TabMessage>('shoal', (m) => this.onTabMessage(m));
   private readonly listeners = new Set<() => void>();
   private readonly signaling: SignalingClient;
@@ -110,30 +117,27 @@ export class ShoalRuntime implements ShoalApp {
     this.ready = this.loadLibrary();
   }
 
-  async createShare(
-    files: ShareInputFile[],
-    opts: { onProgress?: (p: HashingProgress) => void; signal?: AbortSignal },
-  ): Promise<SwarmId> {
-    let manifest: Manifest;
+  async createShare(files: ShareInputFile[], opts: ShareOptions): Promise<SwarmId> {
+    let made;
     try {
-      manifest = await hashFiles(files, {
-        onProgress: (bytesHashed, totalBytes) => opts.onProgress?.({ bytesHashed, totalBytes }),
-        signal: opts.signal,
-      });
+      made = await makeShare(files, opts);
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;
-      throw asShoalError(error, 'hashing-failed');
+      throw toShoalError(error, 'hashing-failed');
     }
-    const swarmId = await swarmIdOf(encodeManifest(manifest));
+    const { access, content } = made;
+    const swarmId = access.swarmId;
     await this.ready;
-    const ordered = manifest.files.map((f) => files.find((input) => input.path === f.path)!.file);
-    this.seedFiles.set(swarmId, { store: new FilePieceStore(ordered, manifest), manifest });
-    try {
-      await this.held.add(swarmId, manifest, 'shared');
-      this.tabs.post({ type: 'library-changed' });
-    } catch (error) {
-      // Seeding from the files still works; only seeding after a restart is lost.
-      console.error('shoal: could not add the share to the library', error);
+    this.accesses.remember(access);
+    this.seedFiles.set(swarmId, { store: new FilePieceStore(made.files, content), content });
+    if (opts.keepInLibrary) {
+      try {
+        await this.held.add(access, content, 'shared');
+        this.tabs.post({ type: 'library-changed' });
+      } catch (error) {
+        // Seeding from the files still works; only seeding after a restart is lost.
+        console.error('shoal: could not add the share to the library', error);
+      }
     }
     this.pinned.add(swarmId);
     // Running from IndexedDB already (e.g. downloaded before, maybe partly)? Restart on the files.
@@ -143,15 +147,19 @@ export class ShoalRuntime implements ShoalApp {
     return swarmId;
   }
 
-  openLink(fragment: string): SwarmId {
-    const swarmId = fragment.replace(/^#/, '').trim();
-    if (!isSwarmId(swarmId)) {
-      throw new ShoalError('bad-link', 'The link does not contain a Shoal share id.');
-    }
-    this.pinned.add(swarmId);
-    // Whether a held item runs depends on its settings, known once the library is loaded.
-    void this.ready.then(() => this.applySeeding(swarmId));
-    return swarmId;
+  async openLink(fragment: string, opts: { password?: string } = {}): Promise<SwarmId> {
+    await this.ready;
+    const access = await accessForLink(fragment, opts.password, (key) => this.accesses.kept(key));
+    return this.join(access);
+  }
+
+  /**
+   * Joins a private share's room knowing only its room id: stores, verifies
+   * and serves its ciphertext, reads nothing. Not kept in the library (there
+   * is nothing to list). Used by tests to stand in for a relaying peer.
+   */
+  openRelay(roomId: SwarmId): SwarmId {
+    return this.join(relayAccess(roomId));
   }
 
   snapshot(swarmId: SwarmId): TransferSnapshot | undefined {
@@ -162,9 +170,9 @@ export class ShoalRuntime implements ShoalApp {
     const entry = this.held.get(swarmId);
     if (!entry) return undefined;
     return storedSnapshot({
-      swarmId,
+      access: entry.access,
       link: this.linkOf(swarmId),
-      manifest: entry.manifest,
+      content: entry.content,
       piecesStored: entry.have.count(),
       signalingDown: !this.signalingOpen,
     });
@@ -177,17 +185,23 @@ export class ShoalRuntime implements ShoalApp {
 
   async saveFile(swarmId: SwarmId, fileIndex: number): Promise<void> {
     try {
-      const { manifest, store } = await this.completeCopy(swarmId);
-      await saveFile(manifest, fileIndex, store);
+      const { content, store } = await this.completeCopy(swarmId);
+      await saveFile(plainReader(content, store), fileIndex);
     } catch (error) {
-      throw asShoalError(error, 'save-failed');
+      throw toShoalError(error, 'save-failed');
     }
   }
 
   library(): LibraryItem[] {
     return this.held
       .all()
-      .map((entry) => this.libraryItem(entry))
+      .map((entry) =>
+        libraryItem(entry, {
+          link: this.linkOf(entry.record.swarmId),
+          live: this.snapshot(entry.record.swarmId),
+          active: this.transfers.has(entry.record.swarmId) || this.otherTabs.has(entry.record.swarmId),
+        }),
+      )
       .sort((a, b) => b.lastActivityAtMs - a.lastActivityAtMs);
   }
 
@@ -208,13 +222,14 @@ export class ShoalRuntime implements ShoalApp {
   async deleteItem(swarmId: SwarmId): Promise<void> {
     this.stop(swarmId);
     this.pinned.delete(swarmId);
+    this.accesses.forget(swarmId);
     this.otherTabs.delete(swarmId);
     await this.seedFiles.get(swarmId)?.store.destroy();
     this.seedFiles.delete(swarmId);
     try {
       await this.held.remove(swarmId);
     } catch (error) {
-      throw asShoalError(error, 'unknown');
+      throw toShoalError(error, 'unknown');
     } finally {
       // Another tab running it stops on reload, finding no record.
       this.tabs.post({ type: 'library-changed' });
@@ -273,6 +288,15 @@ export class ShoalRuntime implements ShoalApp {
     else this.stop(swarmId);
   }
 
+  private join(access: ShareAccess): SwarmId {
+    const swarmId = access.swarmId;
+    this.accesses.remember(access);
+    this.pinned.add(swarmId);
+    this.applySeeding(swarmId);
+    this.notify();
+    return swarmId;
+  }
+
   /** Queues for the swarm's lock; runs it here once no other tab does. */
   private want(swarmId: SwarmId): void {
     if (this.wanted.has(swarmId)) return;
@@ -293,13 +317,16 @@ export class ShoalRuntime implements ShoalApp {
     if (signal.aborted) return;
     const entry = this.held.get(swarmId) ?? null;
     if (entry) this.held.markStored(swarmId, stored);
+    const access = this.accesses.of(swarmId);
+    if (!access) return;
     const files = this.seedFiles.get(swarmId);
     if (files) {
-      const transfer = this.startTransfer(swarmId, 'seed', files.manifest, files.store, range(pieceCount(files.manifest)));
-      void this.copyIntoLibrary(transfer, files.store, idb, files.manifest, stored, signal);
+      const transfer = this.startTransfer(access, 'seed', files.content, files.store, range(pieceCount(files.content.manifest)));
+      // Only a kept share is copied in: a private one left out of the library leaves no trace here.
+      if (entry) void this.copyIntoLibrary(transfer, files.store, idb, files.content.manifest, stored, signal);
       this.persistProgress(transfer);
     } else {
-      this.persistProgress(this.startTransfer(swarmId, 'leech', entry?.manifest ?? null, idb, stored));
+      this.persistProgress(this.startTransfer(access, 'leech', entry?.content ?? null, idb, stored));
     }
   }
 
@@ -307,7 +334,7 @@ export class ShoalRuntime implements ShoalApp {
   private persistProgress(transfer: Transfer): void {
     const swarmId = transfer.swarm.swarmId;
     const events = transfer.swarm.events;
-    events.on('manifestReceived', (received) => void this.remember(transfer, received));
+    events.on('manifestReceived', () => void this.remember(transfer));
     events.on('pieceVerified', (index) => this.held.markStored(swarmId, [index]));
     events.on('completed', () => {
       void this.flushLibrary(transfer, swarmId);
@@ -317,17 +344,18 @@ export class ShoalRuntime implements ShoalApp {
   }
 
   private startTransfer(
-    swarmId: SwarmId,
+    access: ShareAccess,
     role: 'seed' | 'leech',
-    manifest: Manifest | null,
+    content: ShareContent | null,
     store: PieceStore,
     storedPieces: Iterable<PieceIndex>,
   ): Transfer {
+    const swarmId = access.swarmId;
     const transfer = new Transfer({
-      swarmId,
+      access,
       link: this.linkOf(swarmId),
       role,
-      manifest,
+      content,
       store,
       storedPieces,
       localPeerId: this.localPeerId,
@@ -342,6 +370,7 @@ export class ShoalRuntime implements ShoalApp {
       random: Math.random,
       onChange: () => this.notify(),
       corruptUploads: this.opts.corruptUploads,
+      corruptMetadata: this.opts.corruptMetadata,
       downloadBytesPerSecond: this.opts.downloadBytesPerSecond,
     });
     this.transfers.set(swarmId, transfer);
@@ -366,10 +395,12 @@ export class ShoalRuntime implements ShoalApp {
     void this.flushLibrary(transfer, swarmId);
   }
 
-  /** A download learned its manifest: from now on the library holds it. */
-  private async remember(transfer: Transfer, manifest: Manifest): Promise<void> {
+  /** A download learned its manifest: from now on the library holds it (with its key, if private). A relay has nothing to list. */
+  private async remember(transfer: Transfer): Promise<void> {
+    const content = transfer.content;
+    if (!content?.listing) return;
     try {
-      await this.held.add(transfer.swarm.swarmId, manifest, 'downloaded');
+      await this.held.add(transfer.access, content, 'downloaded');
       this.held.markStored(transfer.swarm.swarmId, await transfer.store.indices());
       this.tabs.post({ type: 'library-changed' });
     } catch (error) {
@@ -419,15 +450,15 @@ export class ShoalRuntime implements ShoalApp {
   }
 
   /** A complete copy of a swarm to read files from: the running transfer's store, else IndexedDB. */
-  private async completeCopy(swarmId: SwarmId): Promise<{ manifest: Manifest; store: PieceStore }> {
+  private async completeCopy(swarmId: SwarmId): Promise<{ content: ShareContent; store: PieceStore }> {
     const transfer = this.transfers.get(swarmId);
-    if (transfer?.manifest && transfer.swarm.complete) return { manifest: transfer.manifest, store: transfer.store };
+    if (transfer?.content && transfer.swarm.complete) return { content: transfer.content, store: transfer.store };
     // Another tab may have finished it meanwhile: the database, not our memory, knows.
     await this.held.reload();
     const entry = this.held.get(swarmId);
     const store = new IdbPieceStore(swarmId);
-    if (entry && (await store.indices()).length === pieceCount(entry.manifest)) {
-      return { manifest: entry.manifest, store };
+    if (entry && (await store.indices()).length === pieceCount(entry.content.manifest)) {
+      return { content: entry.content, store };
     }
     throw new ShoalError('save-failed', 'This file has not finished downloading yet.');
   }
@@ -473,39 +504,13 @@ export class ShoalRuntime implements ShoalApp {
     this.notify();
   }
 
-  private libraryItem(entry: LibraryEntry): LibraryItem {
-    const { record, manifest } = entry;
-    const live = this.snapshot(record.swarmId);
-    return {
-      swarmId: record.swarmId,
-      link: this.linkOf(record.swarmId),
-      name: manifest.name,
-      totalBytes: totalBytes(manifest),
-      pieceCount: pieceCount(manifest),
-      piecesVerified: Math.max(live?.piecesVerified ?? 0, entry.have.count()),
-      origin: record.origin,
-      seeding: record.seeding,
-      active: this.transfers.has(record.swarmId) || this.otherTabs.has(record.swarmId),
-      lastActivityAtMs: record.lastActivityAtMs,
-    };
-  }
-
   private linkOf(swarmId: SwarmId): string {
-    return this.opts.linkBase + '#' + swarmId;
+    return this.opts.linkBase + '#' + this.accesses.fragmentOf(swarmId);
   }
 
   private notify(): void {
     for (const listener of this.listeners) listener();
   }
-}
-
-/** Our own errors pass through; storage errors keep their meaning; anything else gets `fallback`. */
-function asShoalError(error: unknown, fallback: ShoalErrorCode): ShoalError {
-  if (error instanceof ShoalError) return error;
-  if (error instanceof StorageError && error.code === 'quota-exceeded') {
-    return new ShoalError('storage-full', error.message);
-  }
-  return new ShoalError(fallback, error instanceof Error ? error.message : String(error));
 }
 
 function range(count: number): number[] {

@@ -1,9 +1,11 @@
-import type { FileSummary, ShoalErrorCode, TransferSnapshot } from './app-model.ts';
-import { pieceCount, totalBytes, type Manifest, type SwarmId } from './chunks/manifest.ts';
+import type { ShoalErrorCode, TransferSnapshot } from './app-model.ts';
+import type { Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceStore } from './chunks/piece-store.ts';
+import { metadataCheck, type ShareAccess, type ShareContent } from './chunks/share-access.ts';
 import { PeerConnector } from './swarm/peer-connector.ts';
 import type { PeerId, PieceIndex } from './swarm/picker.ts';
 import { Swarm } from './swarm/swarm.ts';
+import { contentSummary } from './snapshots.ts';
 import type { IceServer, SignalData, Transport } from './swarm/transport.ts';
 
 /** What a transfer needs from the page-wide signaling connection, scoped to its room. */
@@ -14,10 +16,11 @@ export interface RoomLink {
 }
 
 export interface TransferOptions {
-  swarmId: SwarmId;
+  access: ShareAccess;
   link: string;
   role: 'seed' | 'leech';
-  manifest: Manifest | null;
+  /** Known by the sharer and by whoever holds the share already; else fetched from peers. */
+  content: ShareContent | null;
   store: PieceStore;
   storedPieces: Iterable<PieceIndex>;
   localPeerId: PeerId;
@@ -29,6 +32,8 @@ export interface TransferOptions {
   onChange: () => void;
   /** Test hook: serve corrupted blocks (a poisoning peer). */
   corruptUploads?: boolean;
+  /** Test hook: serve metadata with its last byte flipped (a tampering peer). */
+  corruptMetadata?: boolean;
   /** Optional download limit (tests use it to catch a download midway). */
   downloadBytesPerSecond?: number;
 }
@@ -46,14 +51,21 @@ export class Transfer {
   private joinedRoom = false;
   private error: { code: ShoalErrorCode; detail: string } | null = null;
   private readonly piecesResumed: number;
+  /** What each accepted metadata opened to; the swarm adopts one of them, named by its manifest. */
+  private readonly opened = new WeakMap<Manifest, ShareContent>();
+  #content: ShareContent | null;
   /** When storage last failed, while the swarm is paused for it. */
   private storageFailedAt: number | null = null;
 
   constructor(private readonly opts: TransferOptions) {
+    this.#content = opts.content;
+    const metadata = opts.content?.metadata;
     this.swarm = new Swarm({
-      swarmId: opts.swarmId,
+      swarmId: opts.access.swarmId,
       localPeerId: opts.localPeerId,
-      manifest: opts.manifest,
+      manifest: opts.content?.manifest ?? null,
+      metadata: metadata && opts.corruptMetadata ? flipLastByte(metadata) : metadata,
+      acceptMetadata: metadataCheck(opts.access, (content) => this.opened.set(content.manifest, content)),
       store: opts.store,
       storedPieces: opts.storedPieces,
       hash: opts.hash,
@@ -81,8 +93,9 @@ export class Transfer {
     });
     events.on('completed', changed);
     events.on('peerJoined', changed);
-    events.on('manifestReceived', () => {
-      this.clearError('manifest-mismatch');
+    events.on('manifestReceived', (manifest) => {
+      this.#content = this.opened.get(manifest) ?? null;
+      this.clearError(this.rejectionCode());
       changed();
     });
     events.on('peerLeft', () => {
@@ -90,7 +103,7 @@ export class Transfer {
       changed();
     });
     events.on('manifestRejected', (peer, reason) => {
-      this.error = { code: 'manifest-mismatch', detail: `peer ${peer.slice(0, 8)}: ${reason}` };
+      this.error = { code: this.rejectionCode(), detail: `peer ${peer.slice(0, 8)}: ${reason}` };
       changed();
     });
     events.on('storageFailed', (error) => this.storageFailed(error));
@@ -102,6 +115,15 @@ export class Transfer {
 
   get manifest(): Manifest | null {
     return this.swarm.manifest;
+  }
+
+  get access(): ShareAccess {
+    return this.opts.access;
+  }
+
+  /** The content once known: what the swarm verifies, and (with the key) what people see. */
+  get content(): ShareContent | null {
+    return this.#content;
   }
 
   roomJoined(peers: PeerId[]): void {
@@ -148,17 +170,14 @@ export class Transfer {
   }
 
   snapshot(): TransferSnapshot {
-    const manifest = this.swarm.manifest;
     const stats = this.swarm.stats();
     return {
-      swarmId: this.opts.swarmId,
+      ...contentSummary(this.#content),
+      swarmId: this.opts.access.swarmId,
       link: this.opts.link,
       role: this.opts.role,
+      visibility: this.opts.access.visibility,
       phase: this.phase(),
-      name: manifest?.name ?? null,
-      files: manifest ? fileSummaries(manifest) : [],
-      totalBytes: manifest ? totalBytes(manifest) : 0,
-      pieceCount: manifest ? pieceCount(manifest) : 0,
       piecesVerified: stats.piecesVerified,
       bytesDownloaded: stats.bytesDownloaded,
       bytesUploaded: stats.bytesUploaded,
@@ -184,44 +203,18 @@ export class Transfer {
     return 'downloading';
   }
 
+  /** A public manifest that does not hash to the link, or an envelope the key does not open. */
+  private rejectionCode(): ShoalErrorCode {
+    return this.opts.access.visibility === 'public' ? 'manifest-mismatch' : 'private-manifest-rejected';
+  }
+
   private clearError(code: ShoalErrorCode): void {
     if (this.error?.code === code) this.error = null;
   }
 }
 
-/** A swarm nobody runs right now (seeding off, or offline), as stored: what is kept, no peers. */
-export function storedSnapshot(opts: {
-  swarmId: SwarmId;
-  link: string;
-  manifest: Manifest;
-  piecesStored: number;
-  signalingDown: boolean;
-}): TransferSnapshot {
-  const count = pieceCount(opts.manifest);
-  const complete = opts.piecesStored === count;
-  return {
-    swarmId: opts.swarmId,
-    link: opts.link,
-    role: complete ? 'seed' : 'leech',
-    phase: complete ? 'complete' : 'connecting',
-    name: opts.manifest.name,
-    files: fileSummaries(opts.manifest),
-    totalBytes: totalBytes(opts.manifest),
-    pieceCount: count,
-    piecesVerified: opts.piecesStored,
-    bytesDownloaded: 0,
-    bytesUploaded: 0,
-    downloadBytesPerSecond: 0,
-    uploadBytesPerSecond: 0,
-    peerCount: 0,
-    signalingDown: opts.signalingDown,
-    error: null,
-    piecesResumed: opts.piecesStored,
-    storagePaused: false,
-    inOtherTab: false,
-  };
-}
-
-function fileSummaries(manifest: Manifest): FileSummary[] {
-  return manifest.files.map((f) => ({ path: f.path, size: f.size, mime: f.mime }));
+function flipLastByte(bytes: Uint8Array): Uint8Array {
+  const out = bytes.slice();
+  out[out.length - 1] ^= 0x01;
+  return out;
 }

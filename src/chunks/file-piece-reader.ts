@@ -1,18 +1,28 @@
-import type { Manifest } from './manifest.ts';
+import { encryptPiece } from './piece-cipher.ts';
 import { pieceSpans, type PieceGeometry } from './piece-layout.ts';
 import { StorageError, type PieceIndex } from './piece-store.ts';
 
 /**
- * Reads one piece straight from the dropped files (manifest order), one
- * slice per file the piece touches, so only the piece itself is in memory.
- * A file that was moved or changed on disk since it was dropped makes the
- * browser refuse the read: that is StorageError('unavailable').
+ * A piece as the swarm carries it, from the dropped files: the plaintext
+ * piece of `g`, encrypted under `pieceKey` for a private share. The nonce is
+ * the index, so the hashing worker and the seed produce the same bytes.
  */
-export async function readPieceFromFiles(files: readonly Blob[], m: Manifest, index: PieceIndex): Promise<Uint8Array> {
-  return readPiece(files, m, index);
+export async function readSharePiece(
+  files: readonly Blob[],
+  g: PieceGeometry,
+  index: PieceIndex,
+  pieceKey: CryptoKey | null,
+): Promise<Uint8Array> {
+  const plain = await readPiece(files, g, index);
+  return pieceKey ? encryptPiece(pieceKey, index, plain) : plain;
 }
 
-/** Same as readPieceFromFiles for any geometry; the hashing worker has no manifest yet. */
+/**
+ * Reads one plaintext piece straight from the dropped files (manifest
+ * order), one slice per file the piece touches, so only the piece itself is
+ * in memory. A file that was moved or changed on disk since it was dropped
+ * makes the browser refuse the read: that is StorageError('unavailable').
+ */
 export async function readPiece(files: readonly Blob[], g: PieceGeometry, index: PieceIndex): Promise<Uint8Array> {
   if (files.length !== g.files.length) {
     throw new StorageError('corrupt', `${files.length} files given, the layout has ${g.files.length}`);

@@ -1,23 +1,28 @@
-import { pieceCount, type Manifest } from './manifest.ts';
-import { readPieceFromFiles } from './file-piece-reader.ts';
+import { pieceCount } from './manifest.ts';
+import { readSharePiece } from './file-piece-reader.ts';
+import type { Listing, ShareContent } from './share-access.ts';
 import { StorageError, checkPieceIndex, type PieceIndex, type PieceStore } from './piece-store.ts';
 
 /**
  * A seed's store: a read-only view of the files the user dropped, in
  * manifest order, so sharing copies nothing into IndexedDB. It holds every
  * piece, so the swarm never puts into it; a put means a caller bug and
- * fails. Pieces are not re-verified here: if a file changed on disk the
+ * fails. A private share's pieces are encrypted as they are read, so the
+ * files stay the only copy of the content. Pieces are not re-verified here: if a file changed on disk the
  * browser refuses the read, and downloaders verify every piece anyway.
  */
 export class FilePieceStore implements PieceStore {
   private files: readonly Blob[] | null;
+  private readonly listing: Listing;
 
   constructor(
     files: readonly Blob[],
-    private readonly manifest: Manifest,
+    private readonly content: ShareContent,
   ) {
-    if (files.length !== manifest.files.length) {
-      throw new RangeError(`${files.length} files for a manifest of ${manifest.files.length}`);
+    if (!content.listing) throw new RangeError('a seed needs the listing of its files');
+    this.listing = content.listing;
+    if (files.length !== this.listing.files.length) {
+      throw new RangeError(`${files.length} files for a listing of ${this.listing.files.length}`);
     }
     this.files = [...files];
   }
@@ -25,8 +30,8 @@ export class FilePieceStore implements PieceStore {
   async get(index: PieceIndex): Promise<Uint8Array | undefined> {
     checkPieceIndex(index);
     if (!this.files) throw new StorageError('unavailable', 'store destroyed');
-    if (index >= pieceCount(this.manifest)) return undefined;
-    return readPieceFromFiles(this.files, this.manifest, index);
+    if (index >= pieceCount(this.content.manifest)) return undefined;
+    return readSharePiece(this.files, this.listing.geometry, index, this.content.pieceKey);
   }
 
   async put(index: PieceIndex, bytes: Uint8Array): Promise<void> {
@@ -35,7 +40,7 @@ export class FilePieceStore implements PieceStore {
 
   async indices(): Promise<PieceIndex[]> {
     if (!this.files) return [];
-    return Array.from({ length: pieceCount(this.manifest) }, (_, i) => i);
+    return Array.from({ length: pieceCount(this.content.manifest) }, (_, i) => i);
   }
 
   /** Forgets the files; the user's files on disk are never touched. */

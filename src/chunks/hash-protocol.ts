@@ -4,7 +4,10 @@ export interface HashRequest {
   type: 'hash';
   /** In manifest order; File objects are structured-cloned as handles, not bytes. */
   files: File[];
+  /** Plaintext piece length the files are cut at. */
   pieceLength: number;
+  /** Private shares: encrypt each piece before hashing, so hashes cover the ciphertext peers exchange. */
+  pieceKey: CryptoKey | null;
 }
 
 export type HashReply =

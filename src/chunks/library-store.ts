@@ -1,7 +1,7 @@
 import { createStore, del, get, set, values, type UseStore } from 'idb-keyval';
 import { toStorageError } from './idb-piece-store.ts';
-import { LibraryError, parseLibraryRecord, type LibraryEntry, type LibraryRecord } from './library-record.ts';
-import { swarmIdOf, type SwarmId } from './manifest.ts';
+import { LibraryError, openLibraryRecord, type LibraryEntry, type LibraryRecord } from './library-record.ts';
+import type { SwarmId } from './manifest.ts';
 
 export const LIBRARY_DB = 'shoal-library';
 
@@ -19,7 +19,7 @@ export class LibraryStore {
     const entries: LibraryEntry[] = [];
     for (const value of stored) {
       try {
-        entries.push(await checked(value));
+        entries.push(await openLibraryRecord(value));
       } catch (error) {
         if (!(error instanceof LibraryError)) throw error;
         console.warn('shoal: skipping unreadable library record', error);
@@ -30,7 +30,7 @@ export class LibraryStore {
 
   async get(swarmId: SwarmId): Promise<LibraryEntry | undefined> {
     const value = await this.run(`read ${swarmId}`, () => get<unknown>(swarmId, this.store));
-    return value === undefined ? undefined : checked(value);
+    return value === undefined ? undefined : openLibraryRecord(value);
   }
 
   async put(record: LibraryRecord): Promise<void> {
@@ -48,13 +48,4 @@ export class LibraryStore {
       throw toStorageError(`library: ${what}`, error);
     }
   }
-}
-
-/** Parses a record and checks that its manifest still hashes to its key. */
-async function checked(value: unknown): Promise<LibraryEntry> {
-  const entry = parseLibraryRecord(value);
-  if ((await swarmIdOf(entry.record.manifest)) !== entry.record.swarmId) {
-    throw new LibraryError('corrupt', `${entry.record.swarmId}: manifest does not hash to its swarm id`);
-  }
-  return entry;
 }

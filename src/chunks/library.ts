@@ -1,7 +1,8 @@
 import { Bitfield } from './bitfield.ts';
 import type { LibraryEntry, LibraryRecord } from './library-record.ts';
-import { encodeManifest, pieceCount, type Manifest, type SwarmId } from './manifest.ts';
+import { pieceCount, type SwarmId } from './manifest.ts';
 import type { PieceIndex } from './piece-store.ts';
+import type { ShareAccess, ShareContent } from './share-access.ts';
 
 /** Where records persist: LibraryStore (IndexedDB) in the app, a Map in tests. */
 export interface RecordStore {
@@ -46,22 +47,28 @@ export class Library {
     return [...this.entries.values()];
   }
 
-  /** Adds a swarm (or returns the one already held) and writes it at once. */
-  async add(swarmId: SwarmId, manifest: Manifest, origin: LibraryRecord['origin']): Promise<LibraryEntry> {
+  /**
+   * Adds a swarm (or returns the one already held) and writes it at once.
+   * A private share's key is stored with it: keeping an item is what lets it
+   * resume and seed after a restart.
+   */
+  async add(access: ShareAccess, content: ShareContent, origin: LibraryRecord['origin']): Promise<LibraryEntry> {
+    const swarmId = access.swarmId;
     const existing = this.entries.get(swarmId);
     if (existing) return existing;
     const now = this.opts.nowMs();
-    const have = new Bitfield(pieceCount(manifest));
+    const have = new Bitfield(pieceCount(content.manifest));
     const record: LibraryRecord = {
       swarmId,
-      manifest: encodeManifest(manifest),
+      manifest: content.metadata,
+      ...(access.secret ? { secret: access.secret } : {}),
       origin,
       seeding: true,
       have: have.toBytes(),
       addedAtMs: now,
       lastActivityAtMs: now,
     };
-    const entry: LibraryEntry = { record, manifest, have };
+    const entry: LibraryEntry = { record, access, content, have };
     this.entries.set(swarmId, entry);
     await this.opts.records.put(record);
     return entry;

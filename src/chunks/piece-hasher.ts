@@ -7,6 +7,7 @@ import {
   type Manifest,
   type ManifestFile,
 } from './manifest.ts';
+import { chooseCipherPieceLength, plainPieceLength } from './piece-cipher.ts';
 import { SHA256_BYTES } from './sha256.ts';
 
 export interface HashInput {
@@ -42,28 +43,65 @@ export class HashError extends Error {
  * 'AbortError'.
  */
 export async function hashFiles(files: HashInput[], opts: HashOptions = {}): Promise<Manifest> {
+  const plan = planShare(files, opts.pieceLength ?? choosePieceLength(totalOf(files)), opts);
+  const pieceHashes = await hashPlan(plan, plan.pieceLength, null, opts);
+  return toManifest(plan.name, plan.files, plan.pieceLength, pieceHashes);
+}
+
+/** What `sealPrivateShare` needs: the plaintext listing and the hashes of the encrypted pieces. */
+export interface SealedHashes {
+  name: string;
+  files: ManifestFile[];
+  cipherPieceLength: number;
+  cipherPieceHashes: Uint8Array;
+}
+
+/**
+ * Hashes a private share: the worker cuts the files into pieces one tag
+ * shorter than `cipherPieceLength`, encrypts each with `pieceKey` and hashes
+ * the ciphertext, so any peer can verify pieces without the key.
+ */
+export async function hashSealedFiles(files: HashInput[], pieceKey: CryptoKey, opts: HashOptions = {}): Promise<SealedHashes> {
+  const plan = planShare(files, chooseCipherPieceLength(totalOf(files)), opts);
+  const cipherPieceHashes = await hashPlan(plan, plainPieceLength(plan.pieceLength), pieceKey, opts);
+  return { name: plan.name, files: plan.files, cipherPieceLength: plan.pieceLength, cipherPieceHashes };
+}
+
+interface SharePlan {
+  name: string;
+  files: ManifestFile[];
+  /** In manifest order. */
+  handles: File[];
+  total: number;
+  pieceLength: number;
+}
+
+function totalOf(files: HashInput[]): number {
+  return files.reduce((sum, f) => sum + f.file.size, 0);
+}
+
+/** Orders the files and rejects bad input now rather than after minutes of hashing. */
+function planShare(files: HashInput[], pieceLength: number, opts: HashOptions): SharePlan {
   if (opts.signal?.aborted) throw abortError();
   if (files.length === 0) throw new HashError('empty', 'No files to share.');
   const ordered = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const entries: ManifestFile[] = ordered.map(({ file, path }) => ({ path, size: file.size, mime: normalizeMime(file.type) }));
   const total = entries.reduce((sum, f) => sum + f.size, 0);
   if (total === 0) throw new HashError('empty', 'All the files are empty; there is nothing to share.');
-  const pieceLength = opts.pieceLength ?? choosePieceLength(total);
   const name = shareName(ordered.map((f) => f.path));
-  // Reject bad paths now rather than after minutes of hashing.
-  const pieceCount = Math.ceil(total / pieceLength);
-  toManifest(name, entries, pieceLength, new Uint8Array(pieceCount * SHA256_BYTES));
+  // The same listing rules for both kinds: a private share's inner manifest is checked like a public one.
+  toManifest(name, entries, pieceLength, new Uint8Array(Math.ceil(total / pieceLength) * SHA256_BYTES));
+  return { name, files: entries, handles: ordered.map((f) => f.file), total, pieceLength };
+}
 
-  const pieceHashes = await runWorker(
-    { type: 'hash', files: ordered.map((f) => f.file), pieceLength },
-    total,
-    opts,
-  );
+async function hashPlan(plan: SharePlan, readPieceLength: number, pieceKey: CryptoKey | null, opts: HashOptions): Promise<Uint8Array> {
+  const pieceCount = Math.ceil(plan.total / readPieceLength);
+  const pieceHashes = await runWorker({ type: 'hash', files: plan.handles, pieceLength: readPieceLength, pieceKey }, plan.total, opts);
   if (pieceHashes.byteLength !== pieceCount * SHA256_BYTES) {
     throw new HashError('worker-failed', `worker returned ${pieceHashes.byteLength} hash bytes for ${pieceCount} pieces`);
   }
-  opts.onProgress?.(total, total);
-  return toManifest(name, entries, pieceLength, pieceHashes);
+  opts.onProgress?.(plan.total, plan.total);
+  return pieceHashes;
 }
 
 /** One file: its name. Several: their common top folder, else "N files". */

@@ -1,6 +1,8 @@
-import type { Manifest } from './manifest.ts';
-import { fileSpans, type FileSpan } from './piece-layout.ts';
-import { StorageError, type PieceStore } from './piece-store.ts';
+import { fileChunks, type PlainReader } from './plain-reader.ts';
+import { StorageError } from './piece-store.ts';
+import { SaveError } from './save-error.ts';
+
+export { SaveError, type SaveErrorCode } from './save-error.ts';
 
 /**
  * Turning stored pieces back into the user's files without holding a whole
@@ -17,29 +19,16 @@ export type SaveResult =
   /** The user closed the save picker; nothing was written and that is fine. */
   | { outcome: 'cancelled' };
 
-export type SaveErrorCode = 'incomplete' | 'write-failed';
-
-export class SaveError extends Error {
-  override name = 'SaveError';
-  constructor(
-    readonly code: SaveErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
-
 /** Chromium-only, so not in lib.dom. */
 type SaveFilePicker = (options: { suggestedName: string }) => Promise<FileSystemFileHandle>;
 
 // Long enough for the download manager to take the blob over.
 const REVOKE_AFTER_MS = 60_000;
 
-export async function assembleFile(m: Manifest, fileIndex: number, store: PieceStore): Promise<Blob> {
+export async function assembleFile(reader: PlainReader, fileIndex: number): Promise<Blob> {
   const parts: Blob[] = [];
-  for (const span of fileSpans(m, fileIndex)) parts.push(new Blob([await spanBytes(store, span)]));
-  return new Blob(parts, { type: m.files[fileIndex].mime });
+  for await (const chunk of fileChunks(reader, fileIndex)) parts.push(new Blob([chunk]));
+  return new Blob(parts, { type: reader.listing.files[fileIndex].mime });
 }
 
 /**
@@ -49,13 +38,8 @@ export async function assembleFile(m: Manifest, fileIndex: number, store: PieceS
  */
 export type SaveMethod = 'download' | 'picker';
 
-export async function saveFile(
-  m: Manifest,
-  fileIndex: number,
-  store: PieceStore,
-  method: SaveMethod = 'download',
-): Promise<SaveResult> {
-  const file = m.files[fileIndex];
+export async function saveFile(reader: PlainReader, fileIndex: number, method: SaveMethod = 'download'): Promise<SaveResult> {
+  const file = reader.listing.files[fileIndex];
   if (!file) throw new RangeError(`file index ${fileIndex} out of range`);
   const name = basename(file.path);
   const picker = (globalThis as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
@@ -68,10 +52,10 @@ export async function saveFile(
       if (error instanceof DOMException && error.name === 'AbortError') return { outcome: 'cancelled' };
       throw new SaveError('write-failed', `could not open a file to save into: ${String(error)}`, { cause: error });
     }
-    await streamInto(handle, m, fileIndex, store);
+    await streamInto(handle, reader, fileIndex);
     return { outcome: 'saved' };
   }
-  const url = URL.createObjectURL(await assembleFile(m, fileIndex, store));
+  const url = URL.createObjectURL(await assembleFile(reader, fileIndex));
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -83,7 +67,7 @@ export async function saveFile(
   return { outcome: 'downloaded' };
 }
 
-async function streamInto(handle: FileSystemFileHandle, m: Manifest, fileIndex: number, store: PieceStore): Promise<void> {
+async function streamInto(handle: FileSystemFileHandle, reader: PlainReader, fileIndex: number): Promise<void> {
   let writable: FileSystemWritableFileStream;
   try {
     writable = await handle.createWritable();
@@ -91,7 +75,7 @@ async function streamInto(handle: FileSystemFileHandle, m: Manifest, fileIndex: 
     throw new SaveError('write-failed', `could not write ${handle.name}: ${String(error)}`, { cause: error });
   }
   try {
-    for (const span of fileSpans(m, fileIndex)) await writable.write(await spanBytes(store, span));
+    for await (const chunk of fileChunks(reader, fileIndex)) await writable.write(chunk);
     await writable.close();
   } catch (error) {
     // Abort discards the partial file (Chromium writes to a swap file until close).
@@ -99,16 +83,6 @@ async function streamInto(handle: FileSystemFileHandle, m: Manifest, fileIndex: 
     if (error instanceof SaveError || error instanceof StorageError) throw error;
     throw new SaveError('write-failed', `could not write ${handle.name}: ${String(error)}`, { cause: error });
   }
-}
-
-async function spanBytes(store: PieceStore, span: FileSpan): Promise<Uint8Array<ArrayBuffer>> {
-  const piece = await store.get(span.pieceIndex);
-  if (!piece) throw new SaveError('incomplete', `piece ${span.pieceIndex} is not stored yet`);
-  if (piece.byteLength < span.pieceOffset + span.length) {
-    throw new SaveError('incomplete', `piece ${span.pieceIndex} is shorter than expected`);
-  }
-  // A copy of just this span: Blob and write() want ArrayBuffer-backed views, and the piece may be shared.
-  return new Uint8Array(piece.subarray(span.pieceOffset, span.pieceOffset + span.length));
 }
 
 function basename(path: string): string {

@@ -1,7 +1,5 @@
 import { Bitfield } from '../chunks/bitfield.ts';
 import {
-  ManifestError,
-  decodeManifest,
   encodeManifest,
   pieceBytes,
   pieceCount,
@@ -11,6 +9,7 @@ import {
 } from '../chunks/manifest.ts';
 import { StorageError, type PieceStore } from '../chunks/piece-store.ts';
 import { decodeBase64url } from '../chunks/base64url.ts';
+import { hashNamesManifest, type MetadataCheck } from '../chunks/metadata-check.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
 import type { Channel } from './channel.ts';
 import { Blame } from './blame.ts';
@@ -35,6 +34,10 @@ export interface SwarmOptions {
   localPeerId: PeerId;
   /** Known up front by whoever created the share or holds it already; else fetched from peers. */
   manifest: Manifest | null;
+  /** What peers are sent as the metadata (a private share's envelope); default: the encoded manifest. */
+  metadata?: Uint8Array;
+  /** Whether a peer's metadata describes this swarm; default: it hashes to the swarm id. */
+  acceptMetadata?: MetadataCheck;
   store: PieceStore;
   /** Pieces already verified and in the store (a seed, or a resumed download). */
   storedPieces?: Iterable<PieceIndex>;
@@ -113,6 +116,7 @@ export class Swarm {
   private have: Bitfield | null = null;
   private picker: PiecePicker | null = null;
   private readonly swarmIdBytes: Uint8Array;
+  private readonly acceptMetadata: MetadataCheck;
   private readonly localPeerIdBytes: Uint8Array;
   /** Sessions before their handshake, with the peer the caller expects (if it knows). */
   private readonly handshaking = new Map<PeerSession, PeerId | undefined>();
@@ -139,6 +143,7 @@ export class Swarm {
     const swarmIdBytes = decodeBase64url(opts.swarmId);
     if (swarmIdBytes === null) throw new RangeError(`not a swarm id: ${opts.swarmId}`);
     this.swarmIdBytes = swarmIdBytes;
+    this.acceptMetadata = opts.acceptMetadata ?? hashNamesManifest(swarmIdBytes, opts.hash);
     this.localPeerIdBytes = hexToBytes(opts.localPeerId);
     this.downloadRate = new RateMeter(opts.now);
     this.uploadRate = new RateMeter(opts.now);
@@ -155,7 +160,7 @@ export class Swarm {
     this.downloadLimiter = opts.downloadBytesPerSecond ? new RateLimiter(opts.now, opts.downloadBytesPerSecond) : null;
     this.lastRechokeAt = opts.now();
     this.sessionEvents = this.makeSessionEvents();
-    if (opts.manifest) this.adoptManifest(opts.manifest, opts.storedPieces ?? []);
+    if (opts.manifest) this.adoptManifest(opts.manifest, opts.metadata ?? encodeManifest(opts.manifest), opts.storedPieces ?? []);
     this.sourceSeed = this.complete;
   }
 
@@ -380,17 +385,11 @@ export class Swarm {
     if (encoded === 'bad') return this.rejectManifest(session, 'inconsistent metadata chunks');
     if (encoded === null) return;
     this.metadata.delete(session);
-    const digest = await this.opts.hash(encoded);
+    const manifest = await this.acceptMetadata(encoded);
     if (this.manifest || this.destroyed) return;
-    if (!bytesEqual(digest, this.swarmIdBytes)) return this.rejectManifest(session, 'hash mismatch');
-    let manifest: Manifest;
-    try {
-      manifest = decodeManifest(encoded);
-    } catch (error) {
-      if (!(error instanceof ManifestError)) throw error;
-      return this.rejectManifest(session, `${error.code}: ${error.message}`);
-    }
-    this.adoptManifest(manifest, []);
+    if ('reason' in manifest) return this.rejectManifest(session, manifest.reason);
+    // Served on as received: a private share's envelope, which a relay cannot re-create.
+    this.adoptManifest(manifest, encoded, []);
     this.events.emit('manifestReceived', manifest);
   }
 
@@ -402,10 +401,10 @@ export class Swarm {
     session.close('banned', `bad manifest: ${reason}`);
   }
 
-  private adoptManifest(manifest: Manifest, stored: Iterable<PieceIndex>): void {
+  private adoptManifest(manifest: Manifest, metadata: Uint8Array, stored: Iterable<PieceIndex>): void {
     const count = pieceCount(manifest);
     this.manifest = manifest;
-    this.encodedManifest = encodeManifest(manifest);
+    this.encodedManifest = metadata;
     this.have = new Bitfield(count);
     this.uploader.setPieceCount(count);
     this.picker = new PiecePicker(count, this.opts.random);

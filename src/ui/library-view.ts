@@ -95,6 +95,9 @@ export class ShoalLibraryView extends LitElement {
           ${msg.librarySeedingAll}
         </label>
         ${this.notice ? html`<p class="notice error" role="alert">${this.notice}</p>` : nothing}
+        ${items.some((item) => item.visibility !== 'public')
+          ? html`<p class="muted" data-testid="library-keys-note">${msg.libraryKeysNote}</p>`
+          : nothing}
         ${items.length === 0
           ? html`<p class="muted">${msg.libraryEmpty}</p>`
           : html`<ul>
@@ -116,6 +119,7 @@ export class ShoalLibraryView extends LitElement {
           ${formatBytes(item.totalBytes)} ·
           ${complete ? msg.libraryComplete : msg.libraryPartial(formatPercent(fraction))} ·
           ${item.origin === 'shared' ? msg.libraryShared : msg.libraryDownloaded} ·
+          ${item.visibility === 'public' ? nothing : html`${msg.libraryPrivate} ·`}
           ${item.active ? msg.libraryActive : msg.libraryLastActive(WHEN.format(item.lastActivityAtMs))}
         </span>
         <a class="link muted" data-testid="library-link" href=${item.link}>${item.link}</a>

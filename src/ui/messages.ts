@@ -8,7 +8,7 @@ export const en = {
   appName: 'Shoal',
   tagline: 'Share files peer to peer, straight from your browser.',
   privacyNote:
-    'Files travel directly between browsers. The signaling server only introduces peers and never sees your files.',
+    'Files travel directly between browsers. The signaling server only introduces peers and never sees your files. Private shares are encrypted in your browser; the key is only in the link.',
   homeLink: 'Share your own files',
 
   dropTitle: 'Share files',
@@ -18,7 +18,17 @@ export const en = {
   dropEmpty: 'That drop contained no files.',
   dropReadFailed: (detail: string) => `Some dropped files could not be read: ${detail}`,
   hashingTitle: 'Preparing your share…',
-  hashingHint: 'Hashing every piece so downloaders can check what they receive.',
+  hashingHint:
+    'Hashing every piece so downloaders can check what they receive (and, for a private share, encrypting it first, here in your browser).',
+
+  optionsLegend: 'Share options',
+  optionPublic: 'Public share',
+  optionPublicHint: 'Not encrypted: anyone who gets the link, or the share id in it, can read the files.',
+  optionPrivateHint: 'Private (the default): files are encrypted in your browser. The key is in the link after #, which is never sent to a server.',
+  optionPassword: 'Password (optional)',
+  optionPasswordHint: 'The link then opens only with this password. Send it separately from the link.',
+  optionKeep: 'Keep in my library',
+  optionKeepHint: 'Lets this browser seed it again after a restart. For a private share this stores its key in this browser.',
   hashingProgressLabel: 'Hashing progress',
   cancel: 'Cancel',
 
@@ -32,6 +42,11 @@ export const en = {
   copyLink: 'Copy link',
   copied: 'Copied',
   copyFallback: 'Link selected — press Ctrl+C (⌘C on a Mac) to copy it.',
+  visibilityPublic: 'Public: anyone with the link can read these files.',
+  visibilityPrivate: 'Private: end-to-end encrypted. The key is part of the link (after #); the signaling server never sees it.',
+  visibilityPassword:
+    'Private and password-protected: the link opens only with the password. Send the password separately from the link.',
+  visibilityRelay: 'Relaying encrypted pieces: this browser cannot read them.',
   keepOpen:
     'Keep this page open: your browser is the source. Anyone with the link downloads straight from you and from each other.',
   statPeers: 'Peers',
@@ -45,6 +60,8 @@ export const en = {
   phaseConnecting: 'Connecting to the signaling server…',
   phaseWaitingForPeers:
     'No peers yet — waiting for someone who has this share. Keep this page open.',
+  privateWaitingHint:
+    'A private link’s key also names its meeting place: if nobody ever comes, check that the link was copied completely and exactly.',
   phaseFetchingManifest: 'Connected — fetching the file list…',
   phaseDownloading: (peers: number) =>
     peers === 1 ? 'Downloading from 1 peer…' : `Downloading from ${peers} peers…`,
@@ -64,6 +81,9 @@ export const en = {
   inOtherTab: 'This share is running in another Shoal tab; this tab shows its progress.',
 
   libraryHeading: 'Your library',
+  libraryKeysNote:
+    'Private items keep their key in this browser so they can resume and seed; deleting an item forgets its key.',
+  libraryPrivate: 'Private',
   libraryEmpty: 'Shares you create or download are kept here, so you can save them again and seed them later.',
   libraryOpen: 'Open',
   libraryDelete: 'Delete',
@@ -91,11 +111,22 @@ export const en = {
   offlineReady: 'Shoal now works offline.',
   sharedFilesFailed: (detail: string) => `Could not read the shared files: ${detail}`,
 
+  opening: 'Opening the share…',
+  passwordTitle: 'This share is protected by a password',
+  passwordHint: 'Enter the password the sender gave you. It is checked here, in your browser.',
+  passwordLabel: 'Password',
+  passwordOpen: 'Open',
+  passwordChecking: 'Checking the password…',
+
   badLinkTitle: 'Not a share link',
   openFailedTitle: 'Could not open this share',
 
   errorBadLink:
     'This link is not a Shoal share link. Check that you copied all of it, including everything after the #.',
+  errorPasswordRequired: 'This link needs its password.',
+  errorWrongPassword: 'That password does not open this link. Check it and try again.',
+  errorPrivateManifestRejected:
+    'A peer sent a file list that this link’s key does not open: the link may be wrong or damaged, or the peer altered it. Ignoring it and waiting for another peer.',
   errorSignalingUnreachable: "Can't reach the signaling server — retrying…",
   errorManifestMismatch:
     'A peer sent a file list that does not match this link; ignoring it and waiting for an honest peer.',
@@ -116,6 +147,12 @@ export function errorMessage(code: ShoalErrorCode, detail: string): string {
   switch (code) {
     case 'bad-link':
       return msg.errorBadLink;
+    case 'password-required':
+      return msg.errorPasswordRequired;
+    case 'wrong-password':
+      return msg.errorWrongPassword;
+    case 'private-manifest-rejected':
+      return msg.errorPrivateManifestRejected;
     case 'signaling-unreachable':
       return msg.errorSignalingUnreachable;
     case 'manifest-mismatch':

@@ -1,23 +1,16 @@
-import { ShoalError, type ShoalApp, type ShoalErrorCode, type SwarmId } from '../app-model.ts';
 import { SHARE_TARGET_FRAGMENT } from '../chunks/share-target.ts';
 
 export type Route =
   | { kind: 'home' }
-  | { kind: 'transfer'; swarmId: SwarmId }
+  /** A share link: `<shoal-open-link>` opens it (asking for a password if it has one). */
+  | { kind: 'link'; fragment: string }
   /** Another app shared files into Shoal (the service worker parked them). */
-  | { kind: 'incoming-share' }
-  | { kind: 'error'; code: ShoalErrorCode; detail: string };
+  | { kind: 'incoming-share' };
 
-/** What a `location.hash` shows: nothing → home, anything else is handed to the app as a link. */
-export function routeFor(app: ShoalApp, hash: string): Route {
+/** What a `location.hash` shows: nothing → home, anything else is a link to open. */
+export function routeFor(hash: string): Route {
   const fragment = hash.startsWith('#') ? hash.slice(1) : hash;
   if (fragment === '') return { kind: 'home' };
   if (fragment === SHARE_TARGET_FRAGMENT) return { kind: 'incoming-share' };
-  try {
-    return { kind: 'transfer', swarmId: app.openLink(fragment) };
-  } catch (err) {
-    if (err instanceof ShoalError) return { kind: 'error', code: err.code, detail: err.message };
-    console.error('shoal: opening link failed', err);
-    return { kind: 'error', code: 'unknown', detail: err instanceof Error ? err.message : String(err) };
-  }
+  return { kind: 'link', fragment };
 }

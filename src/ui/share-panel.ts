@@ -83,6 +83,7 @@ export class ShoalSharePanel extends LitElement {
     return html`
       <article class="card" aria-labelledby="title">
         <h2 id="title">${snap.name === null ? msg.shareHeadingFallback : displayText(snap.name)}</h2>
+        <p data-testid="share-visibility">${visibilityText(snap)}</p>
         <p class="muted">${msg.keepOpen}</p>
         ${this.#renderLink(snap.link)} ${this.#renderStatus(snap)}
         <dl class="stats">
@@ -134,6 +135,19 @@ export class ShoalSharePanel extends LitElement {
     if (this.copyStatus === 'copied') {
       this.#copyTimer = setTimeout(() => (this.copyStatus = 'initial'), COPIED_NOTICE_MS);
     }
+  }
+}
+
+function visibilityText(snap: TransferSnapshot): string {
+  switch (snap.visibility) {
+    case 'public':
+      return msg.visibilityPublic;
+    case 'private':
+      return msg.visibilityPrivate;
+    case 'password':
+      return msg.visibilityPassword;
+    case 'relay':
+      return msg.visibilityRelay;
   }
 }
 

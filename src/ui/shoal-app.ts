@@ -5,11 +5,12 @@ import { shoalLogo } from './logo.ts';
 import { takeSharedFiles } from '../chunks/share-target.ts';
 import './drop-zone.ts';
 import './library-view.ts';
+import './open-link.ts';
+import './share-options.ts';
 import './share-panel.ts';
 import './storage-panel.ts';
-import './transfer-view.ts';
 import './update-toast.ts';
-import { caughtErrorMessage, errorMessage, msg } from './messages.ts';
+import { caughtErrorMessage, msg } from './messages.ts';
 import { routeFor, type Route } from './route.ts';
 import { baseStyles, themeTokens } from './styles.ts';
 import { UpdateThrottle } from './update-throttle.ts';
@@ -23,8 +24,9 @@ type ShareStep =
 const PROGRESS_INTERVAL_MS = 250;
 
 /**
- * The page: routes on `location.hash` (empty → share files, `#<id>` → that
- * download) and owns the one async step the UI starts itself, creating a share.
+ * The page: routes on `location.hash` (empty → share files, anything else →
+ * open that link) and owns the one async step the UI starts itself, creating
+ * a share.
  */
 export class ShoalAppElement extends LitElement {
   static override properties = {
@@ -144,17 +146,9 @@ export class ShoalAppElement extends LitElement {
       case 'home':
       case 'incoming-share':
         return this.#renderHome(app);
-      case 'transfer':
+      case 'link':
         return html`
-          <shoal-transfer-view .app=${app} .swarmId=${this.route.swarmId}></shoal-transfer-view>
-          <p><a href="#">${msg.homeLink}</a></p>
-        `;
-      case 'error':
-        return html`
-          <div class="card" role="alert">
-            <h2>${this.route.code === 'bad-link' ? msg.badLinkTitle : msg.openFailedTitle}</h2>
-            <p>${errorMessage(this.route.code, this.route.detail)}</p>
-          </div>
+          <shoal-open-link .app=${app} .fragment=${this.route.fragment}></shoal-open-link>
           <p><a href="#">${msg.homeLink}</a></p>
         `;
     }
@@ -164,6 +158,7 @@ export class ShoalAppElement extends LitElement {
     const step = this.step;
     return html`
       <div class="shares">
+        <shoal-share-options ?hidden=${step.status === 'pending'}></shoal-share-options>
         <shoal-drop-zone
           .hashing=${step.status === 'pending' ? this.#progress : null}
           @files-chosen=${this.#onFilesChosen}
@@ -182,7 +177,7 @@ export class ShoalAppElement extends LitElement {
   }
 
   readonly #syncRoute = (): void => {
-    this.route = this.app ? routeFor(this.app, location.hash) : { kind: 'home' };
+    this.route = this.app ? routeFor(location.hash) : { kind: 'home' };
     if (this.route.kind === 'incoming-share') {
       // The fragment has done its job; a reload must not share the files again.
       history.replaceState(null, '', location.pathname);
@@ -209,12 +204,14 @@ export class ShoalAppElement extends LitElement {
   async #share(files: ShareInputFile[]): Promise<void> {
     const app = this.app;
     if (!app || this.step.status === 'pending') return;
+    const choice = this.renderRoot.querySelector('shoal-share-options')?.choice ?? { visibility: 'private', keepInLibrary: true };
     const abort = new AbortController();
     this.#progress = { bytesHashed: 0, totalBytes: files.reduce((sum, f) => sum + f.file.size, 0) };
     this.step = { status: 'pending', abort };
     const isCurrent = () => this.step.status === 'pending' && this.step.abort === abort;
     try {
       const swarmId = await app.createShare(files, {
+        ...choice,
         signal: abort.signal,
         onProgress: (progress) => {
           if (!isCurrent()) return;

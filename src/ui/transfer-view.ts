@@ -72,6 +72,9 @@ export class ShoalTransferView extends LitElement {
               ${msg.downloadComplete}
             </p>`
           : html`<p role="status">${this.#phaseText(snap)}</p>`}
+        ${snap.phase === 'waiting-for-peers' && snap.visibility !== 'public'
+          ? html`<p class="muted">${msg.privateWaitingHint}</p>`
+          : nothing}
         ${snap.signalingDown
           ? html`<p class="notice warn" role="status">${msg.signalingDown}</p>`
           : nothing}

@@ -3,6 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { unwrapKeyWithPassword } from '../../src/chunks/password-wrap.ts';
+import { deriveRoomId } from '../../src/chunks/share-key.ts';
+import { parseShareLink } from '../../src/chunks/share-link.ts';
 
 /**
  * Every page keeps WebRTC on loopback (only 127.0.0.1 candidates are sent or
@@ -51,14 +54,38 @@ export function sha256Hex(bytes: Buffer | Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Drops files into the home page and returns the share link. */
-export async function share(page: Page, files: TestFile[]): Promise<string> {
+export interface ShareChoice {
+  /** Tick "Public share"; by default a share is private. */
+  public?: boolean;
+  password?: string;
+  /** Untick "Keep in my library". */
+  notKept?: boolean;
+}
+
+/** Drops files into the home page (private unless told otherwise) and returns the share link. */
+export async function share(page: Page, files: TestFile[], choice: ShareChoice = {}): Promise<string> {
   await page.goto('/');
+  if (choice.public) await page.getByTestId('share-public').check();
+  if (choice.password !== undefined) await page.getByTestId('share-password').fill(choice.password);
+  if (choice.notKept) await page.getByTestId('share-keep').uncheck();
   await page.locator('input[type=file]').setInputFiles(files.map((f) => f.path));
   const link = page.getByTestId('share-link');
   await expect(link).toBeVisible({ timeout: 60_000 });
   const href = await link.getAttribute('href');
   return href ?? (await link.innerText()).trim();
+}
+
+/** The swarm id a link joins: a public link's id, or the room id a private link's key derives. */
+export async function swarmIdOf(link: string, password?: string): Promise<string> {
+  const parsed = parseShareLink(new URL(link).hash);
+  switch (parsed.kind) {
+    case 'public':
+      return parsed.swarmId;
+    case 'private':
+      return deriveRoomId(parsed.shareKey);
+    case 'password':
+      return deriveRoomId(await unwrapKeyWithPassword(parsed.wrappedKey, password ?? ''));
+  }
 }
 
 /** Clicks every save control and returns the saved files' SHA-256 by suggested name. */

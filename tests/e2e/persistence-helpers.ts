@@ -1,10 +1,5 @@
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 
-/** The swarm id at the end of a share link. */
-export function swarmIdOf(link: string): string {
-  return link.slice(link.indexOf('#') + 1);
-}
-
 /** Extra test hooks for every page of a context, on top of the fixtures' (init scripts run in order). */
 export async function addTestHooks(context: BrowserContext, hooks: Record<string, unknown>): Promise<void> {
   await context.addInitScript((extra) => {
@@ -86,7 +81,9 @@ export async function libraryHasRecord(page: Page, swarmId: string): Promise<boo
 }
 
 /** Waits until every piece of the swarm is in IndexedDB (a seed copies its files in the background). */
-export async function waitForStoredPieces(page: Page, swarmId: string, count: number): Promise<void> {
+export async function waitForStoredPieces(page: Page, swarmId: string): Promise<void> {
+  const count = (await snapshot(page, swarmId))!.pieceCount;
+  expect(count).toBeGreaterThan(0);
   await expect.poll(() => storedPieceCount(page, swarmId), { timeout: 60_000 }).toBe(count);
 }
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type BrowserContext } from '@playwright/test';
-import { newPeerPage, randomTestFile, saveAll, share, type TestFile } from './fixtures.ts';
+import { newPeerPage, randomTestFile, saveAll, share, swarmIdOf, type ShareChoice, type TestFile } from './fixtures.ts';
 import {
   addTestHooks,
   libraryHasRecord,
@@ -10,7 +10,6 @@ import {
   settledPieceCount,
   snapshot,
   storedPieceCount,
-  swarmIdOf,
   waitForStoredPieces,
 } from './persistence-helpers.ts';
 
@@ -20,10 +19,10 @@ const SLOW = { downloadBytesPerSecond: 2 * MiB };
 const PIECES_8MIB = 128;
 
 /** A seeder shares `file`; a rate-limited leecher opens the link and gets past `minPieces` verified pieces. */
-async function throttledDownload(browser: Browser, file: TestFile, minPieces: number) {
+async function throttledDownload(browser: Browser, file: TestFile, minPieces: number, choice: ShareChoice = {}) {
   const seeder = await newPeerPage(browser);
-  const link = await share(seeder.page, [file]);
-  const id = swarmIdOf(link);
+  const link = await share(seeder.page, [file], choice);
+  const id = await swarmIdOf(link);
   const leecher = await newPeerPage(browser);
   await addTestHooks(leecher.context, SLOW);
   await leecher.page.goto(link);
@@ -33,7 +32,8 @@ async function throttledDownload(browser: Browser, file: TestFile, minPieces: nu
 
 test('a reload mid-download resumes: only the missing pieces are fetched again', async ({ browser }) => {
   const file = randomTestFile('resume-8MiB.bin', 8 * MiB);
-  const { seeder, leecher, link, id } = await throttledDownload(browser, file, 30);
+  // Public: sharing the same files again must give the same link (a private share gets a new key each time).
+  const { seeder, leecher, link, id } = await throttledDownload(browser, file, 30, { public: true });
   // Stop the source, let in-flight writes land, then count what is kept.
   await seeder.context.close();
   const stored = await settledPieceCount(leecher.page, id);
@@ -43,7 +43,7 @@ test('a reload mid-download resumes: only the missing pieces are fetched again',
 
   await leecher.page.reload();
   const reseeder = await newPeerPage(browser);
-  expect(await share(reseeder.page, [file])).toBe(link);
+  expect(await share(reseeder.page, [file], { public: true })).toBe(link);
   await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
   const after = (await snapshot(leecher.page, id))!;
   console.log(`resume: ${stored} pieces kept, ${missing} missing, ${after.piecesVerified - after.piecesResumed} fetched after reload`);
@@ -72,8 +72,8 @@ test('after a browser restart the library lists the share and seeds it to a fres
   const mark = (what: string) => console.log(`restart: ${what} after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   let context = await launch();
   const link = await share(context.pages()[0] ?? (await context.newPage()), [file]);
-  const id = swarmIdOf(link);
-  await waitForStoredPieces(context.pages()[0], id, 64);
+  const id = await swarmIdOf(link);
+  await waitForStoredPieces(context.pages()[0], id);
   await context.close();
 
   context = await launch();
@@ -98,8 +98,8 @@ test('offline after one visit: the app starts, lists the library and saves the r
   const file = randomTestFile('offline-2MiB.bin', 2 * MiB);
   const { context, page } = await newPeerPage(browser);
   const link = await share(page, [file]);
-  const id = swarmIdOf(link);
-  await waitForStoredPieces(page, id, 32);
+  const id = await swarmIdOf(link);
+  await waitForStoredPieces(page, id);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
@@ -153,7 +153,7 @@ test('two tabs of one browser open the same link: one peer joins, the other tab 
   const file = randomTestFile('tabs-4MiB.bin', 4 * MiB);
   const seeder = await newPeerPage(browser);
   const link = await share(seeder.page, [file]);
-  const id = swarmIdOf(link);
+  const id = await swarmIdOf(link);
 
   const leecher = await newPeerPage(browser);
   await leecher.page.goto(link);
@@ -185,8 +185,8 @@ test('deleting a library item removes all its data from IndexedDB', async ({ bro
   const file = randomTestFile('delete-1MiB.bin', 1 * MiB);
   const { context, page } = await newPeerPage(browser);
   const link = await share(page, [file]);
-  const id = swarmIdOf(link);
-  await waitForStoredPieces(page, id, 16);
+  const id = await swarmIdOf(link);
+  await waitForStoredPieces(page, id);
   expect(await libraryHasRecord(page, id)).toBe(true);
 
   page.on('dialog', (dialog) => void dialog.accept());
@@ -205,8 +205,8 @@ test('seeding can be turned off and on per library item', async ({ browser }) =>
   const file = randomTestFile('toggle-1MiB.bin', 1 * MiB);
   const { context, page } = await newPeerPage(browser);
   const link = await share(page, [file]);
-  const id = swarmIdOf(link);
-  await waitForStoredPieces(page, id, 16);
+  const id = await swarmIdOf(link);
+  await waitForStoredPieces(page, id);
   const running = () =>
     page.evaluate((swarmId) => (window as unknown as { __shoal: { transfer(id: string): unknown } }).__shoal.transfer(swarmId) !== undefined, id);
 

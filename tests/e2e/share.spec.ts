@@ -1,13 +1,13 @@
 import { expect, test } from '@playwright/test';
 import { makeTestFile, newPeerPage, randomTestFile, saveAll, selectedCandidateAddresses, share } from './fixtures.ts';
 
-test('a share reaches a second browser, verified, and seeds on to a third', async ({ browser }) => {
+test('a private share reaches a second browser, verified, and seeds on to a third', async ({ browser }) => {
   const big = randomTestFile('random-24MiB.bin', 24 * 1024 * 1024);
   const small = makeTestFile('notes.txt', Buffer.from('Shoal end-to-end test: a small second file.\n'));
 
   const seeder = await newPeerPage(browser);
   const link = await share(seeder.page, [big, small]);
-  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#[A-Za-z0-9_-]{43}$/);
+  expect(link).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#k1\.[A-Za-z0-9_-]{43}$/);
 
   const leecher = await newPeerPage(browser);
   const started = Date.now();

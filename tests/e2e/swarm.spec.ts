@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { randomTestFile, saveAll, share, type TestFile } from './fixtures.ts';
+import { randomTestFile, saveAll, share, swarmIdOf, type TestFile } from './fixtures.ts';
 
 interface Hooks {
   onlyCandidateAddress: string;
@@ -52,10 +52,6 @@ async function swarmView(page: Page, swarmId: string): Promise<SwarmView | null>
   }, swarmId);
 }
 
-function swarmIdOf(link: string): string {
-  return link.slice(link.indexOf('#') + 1);
-}
-
 async function expectSavedCorrectly(page: Page, file: TestFile): Promise<void> {
   await expect(page.getByTestId('download-complete')).toBeVisible({ timeout: 150_000 });
   const saved = await saveAll(page);
@@ -69,8 +65,9 @@ async function closeAll(contexts: BrowserContext[]): Promise<void> {
 test('1 seeder + 4 leechers, 32 MiB: all complete with correct bytes and leechers upload to each other', async ({ browser }) => {
   const file = randomTestFile('swarm-32MiB.bin', 32 * 1024 * 1024);
   const seeder = await peerPage(browser);
-  const link = await share(seeder.page, [file]);
-  const id = swarmIdOf(link);
+  // Public here; the other swarm tests (and share.spec) run private shares.
+  const link = await share(seeder.page, [file], { public: true });
+  const id = await swarmIdOf(link);
   const leechers: Array<{ context: BrowserContext; page: Page }> = [];
   for (let i = 0; i < 4; i++) leechers.push(await peerPage(browser));
   const started = Date.now();
@@ -86,11 +83,11 @@ test('1 seeder + 4 leechers, 32 MiB: all complete with correct bytes and leecher
   await closeAll([seeder.context, ...leechers.map((l) => l.context)]);
 });
 
-test('a poisoning peer is banned and no corrupted piece reaches a store', async ({ browser }) => {
+test('a poisoning peer is banned and no corrupted piece reaches a store (private: tampered ciphertext fails its hash)', async ({ browser }) => {
   const file = randomTestFile('poison-12MiB.bin', 12 * 1024 * 1024);
   const seeder = await peerPage(browser);
   const link = await share(seeder.page, [file]);
-  const id = swarmIdOf(link);
+  const id = await swarmIdOf(link);
   // The poisoner downloads honestly first, so it has every piece to serve (corrupted) to others.
   const poisoner = await peerPage(browser, { onlyCandidateAddress: '127.0.0.1', corruptUploads: true });
   await poisoner.page.goto(link);
@@ -115,7 +112,7 @@ test('the seeder leaves once every piece exists among the leechers, and the leec
   const file = randomTestFile('departing-16MiB.bin', 16 * 1024 * 1024);
   const seeder = await peerPage(browser);
   const link = await share(seeder.page, [file]);
-  const id = swarmIdOf(link);
+  const id = await swarmIdOf(link);
   const leechers: Array<{ context: BrowserContext; page: Page }> = [];
   for (let i = 0; i < 4; i++) leechers.push(await peerPage(browser));
   await Promise.all(leechers.map((l) => l.page.goto(link)));

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readPieceFromFiles } from '../../src/chunks/file-piece-reader.ts';
+import { readPiece } from '../../src/chunks/file-piece-reader.ts';
 import { FilePieceStore } from '../../src/chunks/file-piece-store.ts';
 import { createManifest, pieceCount, type Manifest } from '../../src/chunks/manifest.ts';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import { shareName } from '../../src/chunks/piece-hasher.ts';
 import { StorageError } from '../../src/chunks/piece-store.ts';
+import { plainReader } from '../../src/chunks/plain-reader.ts';
+import { publicContent } from '../../src/chunks/share-access.ts';
 import { assembleFile, SaveError } from '../../src/chunks/save-files.ts';
 import { bytesEqual, sha256 } from '../../src/chunks/sha256.ts';
 import { seededBytes } from '../support/content.ts';
@@ -41,21 +43,21 @@ describe('reading pieces from dropped files', () => {
   it('reads every piece, across file boundaries, as the concatenation of the files', async () => {
     const { data, blobs, manifest } = fixture();
     for (let i = 0; i < pieceCount(manifest); i++) {
-      expect(await readPieceFromFiles(blobs, manifest, i)).toEqual(data.subarray(i * P, (i + 1) * P));
+      expect(await readPiece(blobs, manifest, i)).toEqual(data.subarray(i * P, (i + 1) * P));
     }
   });
 
   it('refuses a file list that does not match the manifest', async () => {
     const { blobs, manifest } = fixture();
-    await expect(readPieceFromFiles(blobs.slice(1), manifest, 0)).rejects.toThrow(StorageError);
+    await expect(readPiece(blobs.slice(1), manifest, 0)).rejects.toThrow(StorageError);
     const changed = [...blobs];
     changed[0] = new Blob([new Uint8Array(10)]);
-    await expect(readPieceFromFiles(changed, manifest, 0)).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(readPiece(changed, manifest, 0)).rejects.toMatchObject({ code: 'unavailable' });
   });
 
   it('FilePieceStore serves every piece and refuses writes', async () => {
     const { data, blobs, manifest } = fixture();
-    const store = new FilePieceStore(blobs, manifest);
+    const store = new FilePieceStore(blobs, publicContent(manifest));
     expect(await store.indices()).toEqual([0, 1, 2, 3]);
     expect(await store.get(3)).toEqual(data.subarray(3 * P));
     expect(await store.get(4)).toBeUndefined();
@@ -63,7 +65,7 @@ describe('reading pieces from dropped files', () => {
     await store.destroy();
     expect(await store.indices()).toEqual([]);
     await expect(store.get(0)).rejects.toThrow(StorageError);
-    expect(() => new FilePieceStore(blobs.slice(1), manifest)).toThrow(RangeError);
+    expect(() => new FilePieceStore(blobs.slice(1), publicContent(manifest))).toThrow(RangeError);
   });
 });
 
@@ -73,7 +75,7 @@ describe('assembling files from stored pieces', () => {
     const store = await storeWithAllPieces(data, manifest);
     let at = 0;
     for (let f = 0; f < manifest.files.length; f++) {
-      const blob = await assembleFile(manifest, f, store);
+      const blob = await assembleFile(plainReader(publicContent(manifest), store), f);
       const size = manifest.files[f].size;
       expect(blob.size).toBe(size);
       expect(blob.type).toBe(manifest.files[f].mime);
@@ -87,9 +89,9 @@ describe('assembling files from stored pieces', () => {
     const store = await storeWithAllPieces(data, manifest);
     const missing = new MemoryPieceStore();
     await missing.put(0, (await store.get(0))!);
-    await expect(assembleFile(manifest, 3, missing)).rejects.toMatchObject({ code: 'incomplete' });
+    await expect(assembleFile(plainReader(publicContent(manifest), missing), 3)).rejects.toMatchObject({ code: 'incomplete' });
     await missing.put(1, new Uint8Array(5));
-    const error = await assembleFile(manifest, 2, missing).catch((e: unknown) => e);
+    const error = await assembleFile(plainReader(publicContent(manifest), missing), 2).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SaveError);
     expect((error as SaveError).code).toBe('incomplete');
   });

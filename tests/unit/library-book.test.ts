@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Library, type RecordStore } from '../../src/chunks/library.ts';
-import { parseLibraryRecord, type LibraryEntry, type LibraryRecord } from '../../src/chunks/library-record.ts';
+import { openLibraryRecord, parseLibraryRecord, type LibraryEntry, type LibraryRecord } from '../../src/chunks/library-record.ts';
+import { publicAccess, publicContent } from '../../src/chunks/share-access.ts';
 import { createManifest, encodeManifest, swarmIdOf, type Manifest } from '../../src/chunks/manifest.ts';
 import { StorageError } from '../../src/chunks/piece-store.ts';
 
@@ -13,7 +14,7 @@ class MapRecords implements RecordStore {
   failWrites = false;
 
   async list(): Promise<LibraryEntry[]> {
-    return [...this.records.values()].map((r) => parseLibraryRecord(structuredClone(r)));
+    return Promise.all([...this.records.values()].map((r) => openLibraryRecord(structuredClone(r))));
   }
   async put(record: LibraryRecord): Promise<void> {
     if (this.failWrites) throw new StorageError('quota-exceeded', 'full');
@@ -52,7 +53,7 @@ describe('Library', () => {
   it('writes a new item at once, seeding on, nothing stored yet', async () => {
     const { records, library } = setup();
     const { id, manifest } = await share('a.bin');
-    await library.add(id, manifest, 'downloaded');
+    await library.add(publicAccess(id), publicContent(manifest), 'downloaded');
     const stored = parseLibraryRecord(records.records.get(id));
     expect(stored.record.seeding).toBe(true);
     expect(stored.record.origin).toBe('downloaded');
@@ -62,7 +63,7 @@ describe('Library', () => {
   it('batches piece progress: written when the interval has passed, not per piece', async () => {
     const { records, library, advance } = setup();
     const { id, manifest } = await share('a.bin');
-    await library.add(id, manifest, 'downloaded');
+    await library.add(publicAccess(id), publicContent(manifest), 'downloaded');
     advance(3_000);
     await library.flushDue();
     const writesBefore = records.writes;
@@ -80,7 +81,7 @@ describe('Library', () => {
   it('keeps a failed write pending and writes it on the next flush', async () => {
     const { records, library } = setup();
     const { id, manifest } = await share('a.bin');
-    await library.add(id, manifest, 'downloaded');
+    await library.add(publicAccess(id), publicContent(manifest), 'downloaded');
     library.markStored(id, [1]);
     records.failWrites = true;
     await expect(library.flush(id)).rejects.toThrow(StorageError);
@@ -93,11 +94,11 @@ describe('Library', () => {
     const { records, library } = setup();
     const a = await share('a.bin');
     const b = await share('bb.bin');
-    await library.add(a.id, a.manifest, 'downloaded');
+    await library.add(publicAccess(a.id), publicContent(a.manifest), 'downloaded');
     library.markStored(a.id, [3]);
     // Another tab adds b and, meanwhile, rewrote a without piece 3.
     const other = setup();
-    await other.library.add(b.id, b.manifest, 'shared');
+    await other.library.add(publicAccess(b.id), publicContent(b.manifest), 'shared');
     records.records.set(b.id, other.records.records.get(b.id)!);
     await library.reload();
     expect(library.all().map((e) => e.record.swarmId).sort()).toEqual([a.id, b.id].sort());
@@ -107,7 +108,7 @@ describe('Library', () => {
   it('remembers the seeding choice at once', async () => {
     const { records, library } = setup();
     const { id, manifest } = await share('a.bin');
-    await library.add(id, manifest, 'shared');
+    await library.add(publicAccess(id), publicContent(manifest), 'shared');
     await library.setSeeding(id, false);
     expect(records.records.get(id)!.seeding).toBe(false);
   });
@@ -115,7 +116,7 @@ describe('Library', () => {
   it('remove deletes the record and the pieces', async () => {
     const { records, deleted, library } = setup();
     const { id, manifest } = await share('a.bin');
-    await library.add(id, manifest, 'shared');
+    await library.add(publicAccess(id), publicContent(manifest), 'shared');
     await library.remove(id);
     expect(records.records.has(id)).toBe(false);
     expect(deleted).toEqual([id]);
