@@ -12,7 +12,7 @@ import {
 import { StorageError, type PieceStore } from '../chunks/piece-store.ts';
 import { decodeBase64url } from '../chunks/base64url.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
-import type { Channel } from './channel.ts';
+import type { Channel, ConnectionInfo } from './channel.ts';
 import { Blame } from './blame.ts';
 import { Emitter } from './emitter.ts';
 import { hexToBytes } from './ids.ts';
@@ -25,6 +25,7 @@ import {
 } from './peer-session.ts';
 import type { PieceDownload } from './piece-download.ts';
 import { PiecePicker, type PeerId, type PieceIndex } from './picker.ts';
+import { PieceMapTracker, type PieceMap } from './piece-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
@@ -83,6 +84,8 @@ export interface PeerStats {
   amInterested: boolean;
   peerChoking: boolean;
   peerInterested: boolean;
+  /** How the channel reaches the peer, where the transport can tell (WebRTC can; memory links cannot). */
+  connection: ConnectionInfo | null;
 }
 
 export interface SwarmStats {
@@ -112,6 +115,7 @@ export class Swarm {
   private encodedManifest: Uint8Array | null = null;
   private have: Bitfield | null = null;
   private picker: PiecePicker | null = null;
+  private pieceMapTracker: PieceMapTracker | null = null;
   private readonly swarmIdBytes: Uint8Array;
   private readonly localPeerIdBytes: Uint8Array;
   /** Sessions before their handshake, with the peer the caller expects (if it knows). */
@@ -275,6 +279,7 @@ export class Swarm {
         amInterested: s.amInterested,
         peerChoking: s.peerChoking,
         peerInterested: s.peerInterested,
+        connection: s.channel.connectionInfo?.() ?? null,
       })),
       bytesDownloaded: this.downloadRate.total,
       bytesUploaded: this.uploadRate.total,
@@ -287,6 +292,18 @@ export class Swarm {
       requestsTimedOut: this.requestsTimedOut,
       bannedPeers: [...this.banned],
     };
+  }
+
+  /** Every piece's state for the piece map; null until the manifest is known. */
+  pieceMap(): PieceMap | null {
+    const picker = this.picker;
+    if (!picker || !this.pieceMapTracker) return null;
+    const requests = this.requests;
+    return this.pieceMapTracker.refresh({
+      hasPiece: (i) => picker.hasPiece(i),
+      isDownloading: (i) => requests.active.has(i) || requests.verifying.has(i),
+      availabilityOf: (i) => picker.availabilityOf(i),
+    });
   }
 
   destroy(): void {
@@ -409,6 +426,7 @@ export class Swarm {
     this.have = new Bitfield(count);
     this.uploader.setPieceCount(count);
     this.picker = new PiecePicker(count, this.opts.random);
+    this.pieceMapTracker = new PieceMapTracker(count);
     for (const index of stored) {
       this.have.set(index);
       this.picker.markVerified(index);
