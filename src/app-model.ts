@@ -3,6 +3,10 @@
  * types and the `ShoalApp` instance it is handed; it never reaches into
  * sessions, pickers or stores.
  */
+import type { ConnectionInfo } from './swarm/channel.ts';
+import type { PieceMap } from './swarm/piece-map.ts';
+
+export type { ConnectionInfo, PieceMap };
 export type SwarmId = string;
 
 export type ShoalErrorCode =
@@ -18,6 +22,17 @@ export interface FileSummary {
   path: string;
   size: number;
   mime: string;
+}
+
+/** One connected peer as the swarm view lists it. */
+export interface PeerSummary {
+  peerId: string;
+  bytesDownloaded: number;
+  bytesUploaded: number;
+  downloadBytesPerSecond: number;
+  uploadBytesPerSecond: number;
+  /** Direct or through a relay; null until measured (or where the transport cannot tell). */
+  connection: ConnectionInfo | null;
 }
 
 export interface TransferSnapshot {
@@ -40,6 +55,14 @@ export interface TransferSnapshot {
   downloadBytesPerSecond: number;
   uploadBytesPerSecond: number;
   peerCount: number;
+  /** Connected peers, in the order they joined. */
+  peers: PeerSummary[];
+  /** Every piece's state for the piece map; null until the manifest is known. */
+  pieceMap: PieceMap | null;
+  /** Verified bytes of each file, in the order of `files`. */
+  fileBytesVerified: number[];
+  /** Seconds left at the smoothed download rate; null when unknown or not downloading. */
+  etaSeconds: number | null;
   /** True while the signaling server cannot be reached (we keep retrying). */
   signalingDown: boolean;
   error: { code: ShoalErrorCode; detail: string } | null;

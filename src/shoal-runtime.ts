@@ -165,7 +165,7 @@ export class ShoalRuntime implements ShoalApp {
       swarmId,
       link: this.linkOf(swarmId),
       manifest: entry.manifest,
-      piecesStored: entry.have.count(),
+      have: (index) => entry.have.has(index),
       signalingDown: !this.signalingOpen,
     });
   }

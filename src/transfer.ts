@@ -1,9 +1,12 @@
-import type { FileSummary, ShoalErrorCode, TransferSnapshot } from './app-model.ts';
+import type { FileSummary, PeerSummary, ShoalErrorCode, TransferSnapshot } from './app-model.ts';
+import { verifiedBytesPerFile } from './chunks/file-progress.ts';
 import { pieceCount, totalBytes, type Manifest, type SwarmId } from './chunks/manifest.ts';
 import { StorageError, type PieceStore } from './chunks/piece-store.ts';
+import { EtaEstimator } from './swarm/eta.ts';
 import { PeerConnector } from './swarm/peer-connector.ts';
 import type { PeerId, PieceIndex } from './swarm/picker.ts';
-import { Swarm } from './swarm/swarm.ts';
+import { PIECE_HAD, storedPieceMap, type PieceMap } from './swarm/piece-map.ts';
+import { Swarm, type PeerStats } from './swarm/swarm.ts';
 import type { IceServer, SignalData, Transport } from './swarm/transport.ts';
 
 /** What a transfer needs from the page-wide signaling connection, scoped to its room. */
@@ -48,6 +51,10 @@ export class Transfer {
   private readonly piecesResumed: number;
   /** When storage last failed, while the swarm is paused for it. */
   private storageFailedAt: number | null = null;
+  private readonly eta = new EtaEstimator();
+  private etaSeconds: number | null = null;
+  /** Per-file verified bytes, recomputed only when the piece map's version moves. */
+  private fileBytes = { mapVersion: -1, verified: [] as number[] };
 
   constructor(private readonly opts: TransferOptions) {
     this.swarm = new Swarm({
@@ -140,6 +147,7 @@ export class Transfer {
     }
     this.swarm.tick();
     this.connector.tick();
+    this.estimateTimeLeft();
   }
 
   destroy(): void {
@@ -150,11 +158,13 @@ export class Transfer {
   snapshot(): TransferSnapshot {
     const manifest = this.swarm.manifest;
     const stats = this.swarm.stats();
+    const pieceMap = this.swarm.pieceMap();
+    const phase = this.phase();
     return {
       swarmId: this.opts.swarmId,
       link: this.opts.link,
       role: this.opts.role,
-      phase: this.phase(),
+      phase,
       name: manifest?.name ?? null,
       files: manifest ? fileSummaries(manifest) : [],
       totalBytes: manifest ? totalBytes(manifest) : 0,
@@ -165,12 +175,37 @@ export class Transfer {
       downloadBytesPerSecond: stats.downloadBytesPerSecond,
       uploadBytesPerSecond: stats.uploadBytesPerSecond,
       peerCount: stats.peers.length,
+      peers: stats.peers.map(peerSummary),
+      pieceMap,
+      fileBytesVerified: manifest && pieceMap ? this.fileBytesVerified(manifest, pieceMap) : [],
+      etaSeconds: phase === 'downloading' && !this.swarm.isPaused ? this.etaSeconds : null,
       signalingDown: !this.opts.room.isOpen(),
       error: this.error,
       piecesResumed: this.piecesResumed,
       storagePaused: this.swarm.isPaused,
       inOtherTab: false,
     };
+  }
+
+  /** Once a tick, so the smoothing sees evenly spaced samples whatever the render rate. */
+  private estimateTimeLeft(): void {
+    const manifest = this.swarm.manifest;
+    const pieceMap = this.swarm.pieceMap();
+    if (!manifest || !pieceMap) return;
+    const verified = this.fileBytesVerified(manifest, pieceMap).reduce((sum, bytes) => sum + bytes, 0);
+    const rate = this.swarm.stats().downloadBytesPerSecond;
+    this.etaSeconds = this.eta.update(this.opts.now(), rate, totalBytes(manifest) - verified);
+  }
+
+  private fileBytesVerified(manifest: Manifest, pieceMap: PieceMap): number[] {
+    if (this.fileBytes.mapVersion !== pieceMap.version) {
+      const states = pieceMap.states;
+      this.fileBytes = {
+        mapVersion: pieceMap.version,
+        verified: verifiedBytesPerFile(manifest, (i) => states[i] === PIECE_HAD),
+      };
+    }
+    return this.fileBytes.verified;
   }
 
   private phase(): TransferSnapshot['phase'] {
@@ -194,11 +229,12 @@ export function storedSnapshot(opts: {
   swarmId: SwarmId;
   link: string;
   manifest: Manifest;
-  piecesStored: number;
+  have: (index: PieceIndex) => boolean;
   signalingDown: boolean;
 }): TransferSnapshot {
   const count = pieceCount(opts.manifest);
-  const complete = opts.piecesStored === count;
+  const pieceMap = storedPieceMap(count, opts.have);
+  const complete = pieceMap.had === count;
   return {
     swarmId: opts.swarmId,
     link: opts.link,
@@ -208,17 +244,32 @@ export function storedSnapshot(opts: {
     files: fileSummaries(opts.manifest),
     totalBytes: totalBytes(opts.manifest),
     pieceCount: count,
-    piecesVerified: opts.piecesStored,
+    piecesVerified: pieceMap.had,
     bytesDownloaded: 0,
     bytesUploaded: 0,
     downloadBytesPerSecond: 0,
     uploadBytesPerSecond: 0,
     peerCount: 0,
+    peers: [],
+    pieceMap,
+    fileBytesVerified: verifiedBytesPerFile(opts.manifest, opts.have),
+    etaSeconds: null,
     signalingDown: opts.signalingDown,
     error: null,
-    piecesResumed: opts.piecesStored,
+    piecesResumed: pieceMap.had,
     storagePaused: false,
     inOtherTab: false,
+  };
+}
+
+function peerSummary(peer: PeerStats): PeerSummary {
+  return {
+    peerId: peer.peerId,
+    bytesDownloaded: peer.bytesDownloaded,
+    bytesUploaded: peer.bytesUploaded,
+    downloadBytesPerSecond: peer.downloadBytesPerSecond,
+    uploadBytesPerSecond: peer.uploadBytesPerSecond,
+    connection: peer.connection,
   };
 }
 
