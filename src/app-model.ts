@@ -3,10 +3,10 @@
  * types and the `ShoalApp` instance it is handed; it never reaches into
  * sessions, pickers or stores.
  */
-import type { ConnectionInfo } from './swarm/channel.ts';
+import type { CandidateType, ConnectionInfo } from './swarm/channel.ts';
 import type { PieceMap } from './swarm/piece-map.ts';
 
-export type { ConnectionInfo, PieceMap };
+export type { CandidateType, ConnectionInfo, PieceMap };
 export type SwarmId = string;
 
 export type ShoalErrorCode =
