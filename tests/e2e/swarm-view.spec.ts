@@ -3,8 +3,8 @@ import { newPeerPage, randomTestFile, saveAll, share } from './fixtures.ts';
 import { addTestHooks, snapshot, swarmIdOf } from './persistence-helpers.ts';
 
 const MiB = 1024 * 1024;
-// 6 MiB in 64 KiB pieces (96 of them) at 512 KiB/s per leecher: about 12 s, time to watch it happen.
-const SLOW = { downloadBytesPerSecond: 512 * 1024 };
+// 6 MiB in 64 KiB pieces (96 of them) at 256 KiB/s per leecher: 24 s or more, time to watch it happen.
+const SLOW = { downloadBytesPerSecond: 256 * 1024 };
 
 /** Distinct opaque colours on the piece map canvas, with how many pixels each covers. */
 async function canvasColours(map: Locator): Promise<Map<string, number>> {
@@ -32,6 +32,8 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 }
 
 test('the swarm view shows pieces, peers, routes and time left while downloading, and saves each file', async ({ browser }) => {
+  // Three pages on a shared two-core machine: the first pieces can take a while to arrive.
+  test.setTimeout(300_000);
   const files = [randomTestFile('view-5MiB.bin', 5 * MiB), randomTestFile('view-1MiB.bin', 1 * MiB)];
   const seeder = await newPeerPage(browser);
   const link = await share(seeder.page, files);
@@ -46,19 +48,23 @@ test('the swarm view shows pieces, peers, routes and time left while downloading
 
   // Midway: the map has pieces we have and pieces we lack, and says so in words.
   const map = page.getByTestId('piece-map');
-  await expect(map).toHaveAttribute('aria-label', /^([1-9]\d*) of 96 pieces, \d+ downloading$/);
   await expect
-    .poll(async () => {
-      const label = (await map.getAttribute('aria-label')) ?? '';
-      return Number(/^(\d+) of/.exec(label)?.[1] ?? 0);
-    })
-    .toBeGreaterThan(8);
+    .poll(
+      async () => {
+        const label = (await map.getAttribute('aria-label')) ?? '';
+        return Number(/^(\d+) of 96 pieces, \d+ downloading$/.exec(label)?.[1] ?? 0);
+      },
+      { timeout: 120_000 },
+    )
+    .toBeGreaterThan(4);
   const midway = await canvasColours(map);
   const had = await hadColour(page);
   expect(midway.get(had) ?? 0).toBeGreaterThan(0);
   const otherStates = [...midway.entries()].filter(([colour, pixels]) => colour !== had && pixels > 0);
   expect(otherStates.length).toBeGreaterThan(0);
   expect((await snapshot(page, id))?.phase).toBe('downloading');
+  await expect(page.getByTestId('eta')).toHaveText(/^(about \d+ (s|min)|a few seconds)$/);
+  await expect(page.getByTestId('file-percent').first()).toBeVisible();
 
   // Both other peers are listed, reached directly over loopback host candidates.
   const rows = page.getByTestId('peer-row');
@@ -69,17 +75,16 @@ test('the swarm view shows pieces, peers, routes and time left while downloading
   const seederId = await seeder.page.evaluate(() => (window as unknown as { __shoal: { localPeerId: string } }).__shoal.localPeerId);
   const seederRow = page.locator(`[data-testid=peer-row][data-peer-id="${seederId}"]`);
   await expect(seederRow).toHaveCount(1);
-  const receivedBefore = await seederRow.getByTestId('peer-received').innerText();
-  await expect.poll(() => seederRow.getByTestId('peer-received').innerText(), { timeout: 15_000 }).not.toBe(receivedBefore);
-
-  await expect(page.getByTestId('eta')).toHaveText(/^(about \d+ (s|min)|a few seconds)$/);
-  await expect(page.getByTestId('file-percent').first()).toBeVisible();
+  // What each peer sent us keeps growing (whichever peer serves us at the moment).
+  const received = () => page.getByTestId('peer-received').allInnerTexts();
+  const receivedBefore = await received();
+  await expect.poll(received, { timeout: 15_000 }).not.toEqual(receivedBefore);
 
   for (const leecher of [phone, desktop]) await noHorizontalScroll(leecher.page);
   await expect(desktop.page.getByTestId('piece-map')).toBeVisible();
 
   // Done: every cell is painted as had, the words agree, and each file saves with the right bytes.
-  await expect(page.getByTestId('download-complete')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('download-complete')).toBeVisible({ timeout: 180_000 });
   await expect(map).toHaveAttribute('aria-label', '96 of 96 pieces, 0 downloading');
   await expect.poll(async () => [...(await canvasColours(map)).keys()]).toEqual([had]);
   await expect(page.getByTestId('eta')).toHaveCount(0);
