@@ -87,6 +87,8 @@ export class ShoalPieceMap extends LitElement {
   declare map: PieceMap | null;
   #painted: { states: Uint8Array; version: number; widthCss: number; dpr: number; dark: boolean } | null = null;
   #widthCss = 0;
+  /** Reused while the canvas keeps its size, so a repaint allocates nothing. */
+  #image: ImageData | null = null;
   readonly #resize = new ResizeObserver((entries) => {
     this.#widthCss = entries[entries.length - 1].contentRect.width;
     this.#paint();
@@ -110,6 +112,7 @@ export class ShoalPieceMap extends LitElement {
     this.#resize.disconnect();
     this.#scheme.removeEventListener('change', this.#onSchemeChange);
     this.#painted = null;
+    this.#image = null;
   }
 
   override render() {
@@ -154,8 +157,12 @@ export class ShoalPieceMap extends LitElement {
       canvas.style.width = `${layout.width / dpr}px`;
       canvas.style.height = `${layout.height / dpr}px`;
     }
+    if (this.#image?.width !== layout.width || this.#image.height !== layout.height) {
+      this.#image = context.createImageData(layout.width, layout.height);
+    }
     const colours = colourTable(this.#palette(context), maxMissingAvailability(map.states));
-    paintPieceMap(context, map.states, layout, colours);
+    paintPieceMap(this.#image, map.states, layout, colours);
+    context.putImageData(this.#image, 0, 0);
     this.#painted = { states: map.states, version: map.version, widthCss: this.#widthCss, dpr, dark };
   }
 

@@ -33,7 +33,7 @@ async function noHorizontalScroll(page: Page): Promise<void> {
 
 test('the swarm view shows pieces, peers, routes and time left while downloading, and saves each file', async ({ browser }) => {
   // Three pages on a shared two-core machine: the first pieces can take a while to arrive.
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
   const files = [randomTestFile('view-5MiB.bin', 5 * MiB), randomTestFile('view-1MiB.bin', 1 * MiB)];
   const seeder = await newPeerPage(browser);
   const link = await share(seeder.page, files);
@@ -93,4 +93,71 @@ test('the swarm view shows pieces, peers, routes and time left while downloading
   for (const file of files) expect(saved.get(file.name)).toBe(file.sha256);
 
   for (const context of [seeder.context, phone.context, desktop.context]) await context.close();
+});
+
+test('the piece map paints 16k pieces at device resolution, repaints only on change, and follows the colour scheme', async ({ browser }) => {
+  const context = await browser.newContext({ deviceScaleFactor: 2, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto('/');
+  type Probe = { width: number; height: number; cssWidth: number; colours: number; had: string; paintMs: number };
+  // Drives a real <shoal-piece-map> inside the app (so it inherits the theme) and reads back its canvas.
+  const probe = (step: 'first' | 'same-version' | 'new-version' | 'repaint' | 'mixed') =>
+    page.evaluate(async (step): Promise<Probe> => {
+      type MapElement = HTMLElement & { map: unknown; updateComplete: Promise<boolean> };
+      const w = window as unknown as { __map?: MapElement; __states?: Uint8Array };
+      const count = 16_384;
+      // Every third piece had, every third downloading, the rest missing with 0-4 holders: the costliest picture.
+      const mix = (states: Uint8Array) => {
+        for (let i = 0; i < count; i++) states[i] = i % 3 === 0 ? 255 : i % 3 === 1 ? 254 : i % 5;
+      };
+      if (step === 'first') {
+        w.__states = new Uint8Array(count);
+        mix(w.__states);
+        w.__map = document.createElement('shoal-piece-map') as MapElement;
+        document.querySelector('shoal-app')!.shadowRoot!.append(w.__map);
+      }
+      const el = w.__map!;
+      const states = w.__states!;
+      if (step === 'same-version' || step === 'new-version') states.fill(255);
+      if (step === 'mixed') mix(states);
+      const version = { first: 1, 'same-version': 1, 'new-version': 2, repaint: 2, mixed: 3 }[step];
+      const started = performance.now();
+      el.map = { pieceCount: count, states, had: 0, downloading: 0, version };
+      await el.updateComplete;
+      const paintMs = performance.now() - started;
+      const canvas = el.shadowRoot!.querySelector('canvas')!;
+      // The first paint waits for the element's size, which a ResizeObserver reports before the next frame.
+      for (let frame = 0; frame < 2; frame++) await new Promise((r) => requestAnimationFrame(() => r(null)));
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const colours = new Set<string>();
+      for (let i = 0; i < data.length; i += 4) if (data[i + 3] === 255) colours.add(`${data[i]},${data[i + 1]},${data[i + 2]}`);
+      const swatch = el.shadowRoot!.querySelector('.swatch.had')!;
+      return {
+        width: canvas.width,
+        height: canvas.height,
+        cssWidth: canvas.getBoundingClientRect().width,
+        colours: colours.size,
+        had: getComputedStyle(swatch).backgroundColor,
+        paintMs,
+      };
+    }, step);
+
+  const first = await probe('first');
+  expect(first.width).toBe(Math.round(first.cssWidth * 2));
+  expect(first.height).toBeLessThanOrEqual(160 * 2);
+  expect(first.colours).toBeGreaterThanOrEqual(3);
+  // The same version is not repainted, even though the buffer changed underneath.
+  expect((await probe('same-version')).colours).toBe(first.colours);
+  const repainted = await probe('new-version');
+  expect(repainted.colours).toBe(1);
+  console.log(`piece map, 16384 pieces at devicePixelRatio 2: ${repainted.paintMs.toFixed(1)} ms per repaint`);
+
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await probe('repaint');
+  expect(dark.had).not.toBe(first.had);
+  expect(dark.colours).toBe(1);
+  const mixed = await probe('mixed');
+  expect(mixed.colours).toBeGreaterThanOrEqual(3);
+  console.log(`piece map, 16384 mixed pieces: ${mixed.paintMs.toFixed(1)} ms per repaint`);
+  await context.close();
 });

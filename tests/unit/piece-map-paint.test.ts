@@ -6,7 +6,7 @@ import {
   maxMissingAvailability,
   paintPieceMap,
   parseCanvasColour,
-  type PaintTarget,
+  packRgba,
   type PieceMapPalette,
 } from '../../src/ui/piece-map-paint.ts';
 
@@ -18,32 +18,18 @@ const palette: PieceMapPalette = {
   unavailable: [200, 0, 0, 1],
 };
 
-/** A raster that records which colour each pixel was last filled with: a canvas, minus anti-aliasing. */
-class Raster implements PaintTarget {
-  fillStyle: unknown = '';
-  fills = 0;
-  readonly pixels: string[];
-  constructor(
-    readonly width: number,
-    readonly height: number,
-  ) {
-    this.pixels = new Array<string>(width * height).fill('');
-  }
-  clearRect(x: number, y: number, w: number, h: number): void {
-    this.fill(x, y, w, h, '');
-  }
-  fillRect(x: number, y: number, w: number, h: number): void {
-    this.fills++;
-    this.fill(x, y, w, h, String(this.fillStyle));
-  }
-  at(x: number, y: number): string {
-    return this.pixels[y * this.width + x];
-  }
-  private fill(x: number, y: number, w: number, h: number, colour: string): void {
-    for (let row = y; row < Math.min(this.height, y + h); row++) {
-      for (let col = x; col < Math.min(this.width, x + w); col++) this.pixels[row * this.width + col] = colour;
-    }
-  }
+/** An ImageData-shaped buffer, read back one pixel at a time as "r,g,b,a" (a 0-255). */
+function image(width: number, height: number) {
+  const data = new Uint8ClampedArray(width * height * 4);
+  return {
+    data,
+    width,
+    height,
+    at(x: number, y: number): string {
+      const i = (y * width + x) * 4;
+      return `${data[i]},${data[i + 1]},${data[i + 2]},${data[i + 3]}`;
+    },
+  };
 }
 
 describe('layoutPieceMap', () => {
@@ -82,21 +68,21 @@ describe('layoutPieceMap', () => {
 describe('colourTable', () => {
   it('maps had, downloading and unavailable to their colours', () => {
     const table = colourTable(palette, 3);
-    expect(table[PIECE_HAD]).toBe('rgba(0, 100, 200, 1)');
-    expect(table[PIECE_DOWNLOADING]).toBe('rgba(200, 150, 0, 1)');
-    expect(table[0]).toBe('rgba(200, 0, 0, 1)');
+    expect(table[PIECE_HAD]).toBe(packRgba([0, 100, 200, 1]));
+    expect(table[PIECE_DOWNLOADING]).toBe(packRgba([200, 150, 0, 1]));
+    expect(table[0]).toBe(packRgba([200, 0, 0, 1]));
   });
 
   it('shades missing pieces from rare to common across the availability seen', () => {
     const table = colourTable(palette, 3);
-    expect(table[1]).toBe('rgba(220, 220, 220, 1)');
-    expect(table[2]).toBe('rgba(160, 160, 160, 1)');
-    expect(table[3]).toBe('rgba(100, 100, 100, 1)');
-    expect(table[7]).toBe('rgba(100, 100, 100, 1)');
+    expect(table[1]).toBe(packRgba([220, 220, 220, 1]));
+    expect(table[2]).toBe(packRgba([160, 160, 160, 1]));
+    expect(table[3]).toBe(packRgba([100, 100, 100, 1]));
+    expect(table[7]).toBe(packRgba([100, 100, 100, 1]));
   });
 
   it('shows a lone holder as rare when every missing piece has one', () => {
-    expect(colourTable(palette, 1)[1]).toBe('rgba(220, 220, 220, 1)');
+    expect(colourTable(palette, 1)[1]).toBe(packRgba([220, 220, 220, 1]));
   });
 });
 
@@ -108,26 +94,36 @@ describe('maxMissingAvailability', () => {
 });
 
 describe('paintPieceMap', () => {
-  it('paints each piece in its state colour, with gaps between large cells', () => {
+  const HAD = '0,100,200,255';
+  const DOWNLOADING = '200,150,0,255';
+  const UNAVAILABLE = '200,0,0,255';
+  const RARE = '220,220,220,255';
+  const GAP = '0,0,0,0';
+
+  it('paints each piece in its state colour, with transparent gaps between large cells', () => {
     const states = Uint8Array.from([PIECE_HAD, PIECE_DOWNLOADING, 0, 1]);
     const layout = layoutPieceMap(states.length, 100, 1);
-    const raster = new Raster(layout.width, layout.height);
-    const table = colourTable(palette, 1);
-    paintPieceMap(raster, states, layout, table);
-    const centre = (cell: number) => raster.at(cell * layout.pitch + 2, 2);
-    expect([0, 1, 2, 3].map(centre)).toEqual([table[PIECE_HAD], table[PIECE_DOWNLOADING], table[0], table[1]]);
-    expect(raster.at(layout.pitch - 1, 0)).toBe('');
+    const out = image(layout.width, layout.height);
+    paintPieceMap(out, states, layout, colourTable(palette, 1));
+    const centre = (cell: number) => out.at(cell * layout.pitch + 2, 2);
+    expect([0, 1, 2, 3].map(centre)).toEqual([HAD, DOWNLOADING, UNAVAILABLE, RARE]);
+    expect(out.at(layout.pitch - 1, 0)).toBe(GAP);
   });
 
-  it('merges runs of one colour into one fill when cells touch', () => {
+  it('places pieces row by row, and clears what an earlier paint left', () => {
     const states = new Uint8Array(16_384).fill(PIECE_HAD);
     states[5] = 1;
     const layout = layoutPieceMap(states.length, 340, 1);
     expect(layout.gap).toBe(0);
-    const raster = new Raster(layout.width, layout.height);
-    paintPieceMap(raster, states, layout, colourTable(palette, 1));
-    // One fill per row, plus two for the row whose run the missing piece splits.
-    expect(raster.fills).toBe(layout.rows + 2);
+    const out = image(layout.width, layout.height);
+    out.data.fill(77);
+    paintPieceMap(out, states, layout, colourTable(palette, 1));
+    const last = states.length - 1;
+    expect(out.at(5 * layout.pitch, 0)).toBe(RARE);
+    expect(out.at(4 * layout.pitch, 0)).toBe(HAD);
+    expect(out.at((last % layout.columns) * layout.pitch, Math.floor(last / layout.columns) * layout.pitch)).toBe(HAD);
+    // Cells past the last piece on the bottom row stay empty.
+    if (states.length % layout.columns !== 0) expect(out.at(layout.width - 1, layout.height - 1)).toBe(GAP);
   });
 
   it('shows the least finished piece of a shared cell', () => {
@@ -135,12 +131,11 @@ describe('paintPieceMap', () => {
     states[123] = PIECE_DOWNLOADING;
     const layout = layoutPieceMap(states.length, 10, 1, 10);
     expect(layout.piecesPerCell).toBe(4);
-    const raster = new Raster(layout.width, layout.height);
-    const table = colourTable(palette, 1);
-    paintPieceMap(raster, states, layout, table);
+    const out = image(layout.width, layout.height);
+    paintPieceMap(out, states, layout, colourTable(palette, 1));
     const cell = Math.floor(123 / 4);
-    expect(raster.at(cell % layout.columns, Math.floor(cell / layout.columns))).toBe(table[PIECE_DOWNLOADING]);
-    expect(raster.at(0, 0)).toBe(table[PIECE_HAD]);
+    expect(out.at(cell % layout.columns, Math.floor(cell / layout.columns))).toBe(DOWNLOADING);
+    expect(out.at(0, 0)).toBe(HAD);
   });
 });
 
