@@ -65,11 +65,13 @@ export interface PieceMapPalette {
  * The colour of every state code, packed as image pixels (see `packRgba`).
  * Availability is shaded relative to the best-supplied missing piece, so the
  * map shows where the swarm is thin whether it has two peers or two hundred.
+ * Pieces nobody has stand out only while others are available: with no peers
+ * at all (still connecting) every missing piece looks merely missing.
  */
 export function colourTable(palette: PieceMapPalette, maxAvailability: number): Uint32Array {
   const table = new Uint32Array(256);
   const span = Math.max(1, Math.min(MAX_AVAILABILITY_CODE, maxAvailability) - 1);
-  table[0] = packRgba(palette.unavailable);
+  table[0] = packRgba(maxAvailability > 0 ? palette.unavailable : palette.missingRare);
   for (let code = 1; code <= MAX_AVAILABILITY_CODE; code++) {
     table[code] = packRgba(mix(palette.missingRare, palette.missingCommon, Math.min(1, (code - 1) / span)));
   }
@@ -78,9 +80,9 @@ export function colourTable(palette: PieceMapPalette, maxAvailability: number): 
   return table;
 }
 
-/** The highest availability among missing pieces (1 when none is missing or known). */
+/** The highest availability among missing pieces (0 when none is missing or no peer has any). */
 export function maxMissingAvailability(states: Uint8Array): number {
-  let max = 1;
+  let max = 0;
   for (const code of states) if (code < PIECE_DOWNLOADING && code > max) max = code;
   return max;
 }

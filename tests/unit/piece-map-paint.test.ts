@@ -81,6 +81,10 @@ describe('colourTable', () => {
     expect(table[7]).toBe(packRgba([100, 100, 100, 1]));
   });
 
+  it('does not flag pieces nobody has while no peer has anything (still connecting)', () => {
+    expect(colourTable(palette, 0)[0]).toBe(packRgba([220, 220, 220, 1]));
+  });
+
   it('shows a lone holder as rare when every missing piece has one', () => {
     expect(colourTable(palette, 1)[1]).toBe(packRgba([220, 220, 220, 1]));
   });
@@ -89,7 +93,8 @@ describe('colourTable', () => {
 describe('maxMissingAvailability', () => {
   it('ignores had and downloading codes', () => {
     expect(maxMissingAvailability(Uint8Array.from([PIECE_HAD, PIECE_DOWNLOADING, 2, 5, 0]))).toBe(5);
-    expect(maxMissingAvailability(Uint8Array.from([PIECE_HAD]))).toBe(1);
+    expect(maxMissingAvailability(Uint8Array.from([PIECE_HAD]))).toBe(0);
+    expect(maxMissingAvailability(Uint8Array.from([0, 0, PIECE_DOWNLOADING]))).toBe(0);
   });
 });
 
