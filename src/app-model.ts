@@ -5,6 +5,10 @@
  */
 import { StorageError } from './chunks/piece-store.ts';
 import type { Visibility } from './chunks/share-access.ts';
+import type { CandidateType, ConnectionInfo } from './swarm/channel.ts';
+import type { PieceMap } from './swarm/piece-map.ts';
+
+export type { CandidateType, ConnectionInfo, PieceMap };
 
 export type SwarmId = string;
 
@@ -29,6 +33,17 @@ export interface FileSummary {
   mime: string;
 }
 
+/** One connected peer as the swarm view lists it. */
+export interface PeerSummary {
+  peerId: string;
+  bytesDownloaded: number;
+  bytesUploaded: number;
+  downloadBytesPerSecond: number;
+  uploadBytesPerSecond: number;
+  /** Direct or through a relay; null until measured (or where the transport cannot tell). */
+  connection: ConnectionInfo | null;
+}
+
 export interface TransferSnapshot {
   swarmId: SwarmId;
   /** Full share link, `<origin>/#<swarm id>`. */
@@ -50,6 +65,14 @@ export interface TransferSnapshot {
   downloadBytesPerSecond: number;
   uploadBytesPerSecond: number;
   peerCount: number;
+  /** Connected peers, in the order they joined. */
+  peers: PeerSummary[];
+  /** Every piece's state for the piece map; null until the manifest is known. */
+  pieceMap: PieceMap | null;
+  /** Verified bytes of each file, in the order of `files`. */
+  fileBytesVerified: number[];
+  /** Seconds left at the smoothed download rate; null when unknown or not downloading. */
+  etaSeconds: number | null;
   /** True while the signaling server cannot be reached (we keep retrying). */
   signalingDown: boolean;
   error: { code: ShoalErrorCode; detail: string } | null;

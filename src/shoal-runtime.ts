@@ -173,7 +173,7 @@ export class ShoalRuntime implements ShoalApp {
       access: entry.access,
       link: this.linkOf(swarmId),
       content: entry.content,
-      piecesStored: entry.have.count(),
+      have: (index) => entry.have.has(index),
       signalingDown: !this.signalingOpen,
     });
   }

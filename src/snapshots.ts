@@ -1,7 +1,12 @@
-import type { FileSummary, LibraryItem, TransferSnapshot } from './app-model.ts';
+import type { FileSummary, LibraryItem, PeerSummary, TransferSnapshot } from './app-model.ts';
+import { verifiedBytesPerFile } from './chunks/file-progress.ts';
 import type { LibraryEntry } from './chunks/library-record.ts';
 import { pieceCount, totalBytes } from './chunks/manifest.ts';
+import type { PieceGeometry } from './chunks/piece-layout.ts';
+import type { PieceIndex } from './chunks/piece-store.ts';
 import type { ShareAccess, ShareContent } from './chunks/share-access.ts';
+import { storedPieceMap } from './swarm/piece-map.ts';
+import type { PeerStats } from './swarm/swarm.ts';
 
 /** The read-only views the UI renders, built from what the runtime holds. */
 
@@ -10,11 +15,12 @@ export function storedSnapshot(opts: {
   access: ShareAccess;
   link: string;
   content: ShareContent;
-  piecesStored: number;
+  have: (index: PieceIndex) => boolean;
   signalingDown: boolean;
 }): TransferSnapshot {
   const summary = contentSummary(opts.content);
-  const complete = opts.piecesStored === summary.pieceCount;
+  const pieceMap = storedPieceMap(summary.pieceCount, opts.have);
+  const complete = pieceMap.had === summary.pieceCount;
   return {
     ...summary,
     swarmId: opts.access.swarmId,
@@ -22,15 +28,19 @@ export function storedSnapshot(opts: {
     role: complete ? 'seed' : 'leech',
     visibility: opts.access.visibility,
     phase: complete ? 'complete' : 'connecting',
-    piecesVerified: opts.piecesStored,
+    piecesVerified: pieceMap.had,
     bytesDownloaded: 0,
     bytesUploaded: 0,
     downloadBytesPerSecond: 0,
     uploadBytesPerSecond: 0,
     peerCount: 0,
+    peers: [],
+    pieceMap,
+    fileBytesVerified: verifiedBytesPerFile(readableGeometry(opts.content), opts.have),
+    etaSeconds: null,
     signalingDown: opts.signalingDown,
     error: null,
-    piecesResumed: opts.piecesStored,
+    piecesResumed: pieceMap.had,
     storagePaused: false,
     inOtherTab: false,
   };
@@ -46,6 +56,25 @@ export function contentSummary(content: ShareContent | null): Pick<TransferSnaps
     files,
     totalBytes: listing ? files.reduce((sum, f) => sum + f.size, 0) : totalBytes(content.manifest),
     pieceCount: pieceCount(content.manifest),
+  };
+}
+
+/**
+ * The layout file progress is measured in: the plaintext files when readable;
+ * a relay has only the one ciphertext file. Piece i is the same piece in both.
+ */
+export function readableGeometry(content: ShareContent): PieceGeometry {
+  return content.listing?.geometry ?? content.manifest;
+}
+
+export function peerSummary(peer: PeerStats): PeerSummary {
+  return {
+    peerId: peer.peerId,
+    bytesDownloaded: peer.bytesDownloaded,
+    bytesUploaded: peer.bytesUploaded,
+    downloadBytesPerSecond: peer.downloadBytesPerSecond,
+    uploadBytesPerSecond: peer.uploadBytesPerSecond,
+    connection: peer.connection,
   };
 }
 

@@ -1,11 +1,14 @@
 import type { ShoalErrorCode, TransferSnapshot } from './app-model.ts';
+import { verifiedBytesPerFile } from './chunks/file-progress.ts';
 import type { Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceStore } from './chunks/piece-store.ts';
 import { metadataCheck, type ShareAccess, type ShareContent } from './chunks/share-access.ts';
 import { PeerConnector } from './swarm/peer-connector.ts';
 import type { PeerId, PieceIndex } from './swarm/picker.ts';
+import { EtaEstimator } from './swarm/eta.ts';
+import { PIECE_HAD, type PieceMap } from './swarm/piece-map.ts';
 import { Swarm } from './swarm/swarm.ts';
-import { contentSummary } from './snapshots.ts';
+import { contentSummary, peerSummary, readableGeometry } from './snapshots.ts';
 import type { IceServer, SignalData, Transport } from './swarm/transport.ts';
 
 /** What a transfer needs from the page-wide signaling connection, scoped to its room. */
@@ -56,6 +59,10 @@ export class Transfer {
   #content: ShareContent | null;
   /** When storage last failed, while the swarm is paused for it. */
   private storageFailedAt: number | null = null;
+  private readonly eta = new EtaEstimator();
+  private etaSeconds: number | null = null;
+  /** Per-file verified bytes, recomputed only when the piece map's version moves. */
+  private fileBytes = { mapVersion: -1, verified: [] as number[] };
 
   constructor(private readonly opts: TransferOptions) {
     this.#content = opts.content;
@@ -162,6 +169,7 @@ export class Transfer {
     }
     this.swarm.tick();
     this.connector.tick();
+    this.estimateTimeLeft();
   }
 
   destroy(): void {
@@ -171,25 +179,52 @@ export class Transfer {
 
   snapshot(): TransferSnapshot {
     const stats = this.swarm.stats();
+    const pieceMap = this.swarm.pieceMap();
+    const phase = this.phase();
+    const summary = contentSummary(this.#content);
     return {
-      ...contentSummary(this.#content),
+      ...summary,
       swarmId: this.opts.access.swarmId,
       link: this.opts.link,
       role: this.opts.role,
       visibility: this.opts.access.visibility,
-      phase: this.phase(),
+      phase,
       piecesVerified: stats.piecesVerified,
       bytesDownloaded: stats.bytesDownloaded,
       bytesUploaded: stats.bytesUploaded,
       downloadBytesPerSecond: stats.downloadBytesPerSecond,
       uploadBytesPerSecond: stats.uploadBytesPerSecond,
       peerCount: stats.peers.length,
+      peers: stats.peers.map(peerSummary),
+      pieceMap,
+      fileBytesVerified: pieceMap ? this.fileBytesVerified(pieceMap) : [],
+      etaSeconds: phase === 'downloading' && !this.swarm.isPaused ? this.etaSeconds : null,
       signalingDown: !this.opts.room.isOpen(),
       error: this.error,
       piecesResumed: this.piecesResumed,
       storagePaused: this.swarm.isPaused,
       inOtherTab: false,
     };
+  }
+
+  /** Once a tick, so the smoothing sees evenly spaced samples whatever the render rate. */
+  private estimateTimeLeft(): void {
+    const pieceMap = this.swarm.pieceMap();
+    if (!this.#content || !pieceMap) return;
+    const verified = this.fileBytesVerified(pieceMap).reduce((sum, bytes) => sum + bytes, 0);
+    const rate = this.swarm.stats().downloadBytesPerSecond;
+    this.etaSeconds = this.eta.update(this.opts.now(), rate, contentSummary(this.#content).totalBytes - verified);
+  }
+
+  private fileBytesVerified(pieceMap: PieceMap): number[] {
+    if (this.fileBytes.mapVersion !== pieceMap.version && this.#content) {
+      const states = pieceMap.states;
+      this.fileBytes = {
+        mapVersion: pieceMap.version,
+        verified: verifiedBytesPerFile(readableGeometry(this.#content), (i) => states[i] === PIECE_HAD),
+      };
+    }
+    return this.fileBytes.verified;
   }
 
   private phase(): TransferSnapshot['phase'] {

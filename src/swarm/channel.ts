@@ -16,6 +16,21 @@ export interface Channel {
   readonly lowWaterMark: number;
   readonly closed: boolean;
   close(): void;
+  /**
+   * How the connection runs, as last measured, or null before the first
+   * measurement. Only transports with such a notion (WebRTC) implement it.
+   */
+  connectionInfo?(): ConnectionInfo | null;
+}
+
+/** ICE candidate types (RFC 8445 §5.1.1 plus relayed). */
+export type CandidateType = 'host' | 'srflx' | 'prflx' | 'relay';
+
+/** The selected candidate pair: through a TURN relay on either side, or direct. */
+export interface ConnectionInfo {
+  route: 'direct' | 'relay';
+  localCandidate: CandidateType;
+  remoteCandidate: CandidateType;
 }
 
 export class ChannelClosedError extends Error {

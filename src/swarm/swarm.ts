@@ -11,7 +11,7 @@ import { StorageError, type PieceStore } from '../chunks/piece-store.ts';
 import { decodeBase64url } from '../chunks/base64url.ts';
 import { hashNamesManifest, type MetadataCheck } from '../chunks/metadata-check.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
-import type { Channel } from './channel.ts';
+import type { Channel, ConnectionInfo } from './channel.ts';
 import { Blame } from './blame.ts';
 import { Emitter } from './emitter.ts';
 import { hexToBytes } from './ids.ts';
@@ -24,6 +24,7 @@ import {
 } from './peer-session.ts';
 import type { PieceDownload } from './piece-download.ts';
 import { PiecePicker, type PeerId, type PieceIndex } from './picker.ts';
+import { PieceMapTracker, type PieceMap } from './piece-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
@@ -86,6 +87,8 @@ export interface PeerStats {
   amInterested: boolean;
   peerChoking: boolean;
   peerInterested: boolean;
+  /** How the channel reaches the peer, where the transport can tell (WebRTC can; memory links cannot). */
+  connection: ConnectionInfo | null;
 }
 
 export interface SwarmStats {
@@ -115,6 +118,7 @@ export class Swarm {
   private encodedManifest: Uint8Array | null = null;
   private have: Bitfield | null = null;
   private picker: PiecePicker | null = null;
+  private pieceMapTracker: PieceMapTracker | null = null;
   private readonly swarmIdBytes: Uint8Array;
   private readonly acceptMetadata: MetadataCheck;
   private readonly localPeerIdBytes: Uint8Array;
@@ -280,6 +284,7 @@ export class Swarm {
         amInterested: s.amInterested,
         peerChoking: s.peerChoking,
         peerInterested: s.peerInterested,
+        connection: s.channel.connectionInfo?.() ?? null,
       })),
       bytesDownloaded: this.downloadRate.total,
       bytesUploaded: this.uploadRate.total,
@@ -292,6 +297,18 @@ export class Swarm {
       requestsTimedOut: this.requestsTimedOut,
       bannedPeers: [...this.banned],
     };
+  }
+
+  /** Every piece's state for the piece map; null until the manifest is known. */
+  pieceMap(): PieceMap | null {
+    const picker = this.picker;
+    if (!picker || !this.pieceMapTracker) return null;
+    const requests = this.requests;
+    return this.pieceMapTracker.refresh({
+      hasPiece: (i) => picker.hasPiece(i),
+      isDownloading: (i) => requests.active.has(i) || requests.verifying.has(i),
+      availabilityOf: (i) => picker.availabilityOf(i),
+    });
   }
 
   destroy(): void {
@@ -408,6 +425,7 @@ export class Swarm {
     this.have = new Bitfield(count);
     this.uploader.setPieceCount(count);
     this.picker = new PiecePicker(count, this.opts.random);
+    this.pieceMapTracker = new PieceMapTracker(count);
     for (const index of stored) {
       this.have.set(index);
       this.picker.markVerified(index);

@@ -1,5 +1,6 @@
 import Peer, { type SimplePeerSignal } from '@thaunknown/simple-peer/lite.js';
-import { ChannelClosedError, type Channel } from './channel.ts';
+import { ChannelClosedError, type Channel, type ConnectionInfo } from './channel.ts';
+import { connectionFromStats } from './connection-stats.ts';
 import { Inbox } from './inbox.ts';
 import type { ConnectOptions, PendingConnection, SignalData, Transport } from './transport.ts';
 
@@ -19,6 +20,8 @@ export interface WebRtcTransportOptions {
 }
 
 const DEFAULT_LOW_WATER_MARK = 1024 * 1024;
+/** The route rarely changes (an ICE restart at most): measuring it now and then is plenty. */
+const CONNECTION_POLL_MS = 5_000;
 
 /** WebRTC data channels through simple-peer, always with an explicit ICE server list. */
 export class WebRtcTransport implements Transport {
@@ -68,6 +71,8 @@ class SimplePeerChannel implements Channel {
   private readonly inbox = new Inbox();
   onClose: ((error?: Error) => void) | null = null;
   closed = false;
+  private connection: ConnectionInfo | null = null;
+  private connectionPoll: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly peer: Peer,
@@ -82,6 +87,11 @@ class SimplePeerChannel implements Channel {
     let closeError: Error | undefined;
     peer.on('error', (error) => (closeError = error));
     peer.on('close', () => this.finish(closeError));
+    void this.measureConnection();
+  }
+
+  connectionInfo(): ConnectionInfo | null {
+    return this.connection;
   }
 
   get onMessage(): ((frame: Uint8Array) => void) | null {
@@ -112,9 +122,24 @@ class SimplePeerChannel implements Channel {
     this.finish();
   }
 
+  /** Reads the selected candidate pair, then again every few seconds until the channel closes. */
+  private async measureConnection(): Promise<void> {
+    this.connectionPoll = null;
+    const pc = this.peerConnection;
+    if (this.closed || !pc) return;
+    try {
+      this.connection = connectionFromStats(await pc.getStats()) ?? this.connection;
+    } catch (error) {
+      // Stats are for display only: keep the last reading and try again later.
+      console.warn('shoal: reading connection stats failed', error);
+    }
+    if (!this.closed) this.connectionPoll = setTimeout(() => void this.measureConnection(), CONNECTION_POLL_MS);
+  }
+
   private finish(error?: Error): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.connectionPoll !== null) clearTimeout(this.connectionPoll);
     this.inbox.clear();
     this.onClose?.(error);
   }

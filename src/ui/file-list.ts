@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { FileSummary } from '../app-model.ts';
 import { defineElement } from './define.ts';
-import { displayText, formatBytes } from './format.ts';
+import { displayText, formatBytes, formatPercent, progressFraction } from './format.ts';
 import { msg } from './messages.ts';
 import { baseStyles } from './styles.ts';
 
@@ -14,14 +14,16 @@ export type SaveState =
 const COLLAPSED_LIMIT = 100;
 
 /**
- * The files of a share with their sizes; with `saving` set, each row gets a
- * Save button and shows how its save went.
+ * The files of a share with their sizes; with `verified` set, how much of
+ * each is here; with `saving` set, each row gets a Save button and shows how
+ * its save went.
  *
  * @fires save-requested - CustomEvent<{ fileIndex: number }>.
  */
 export class ShoalFileList extends LitElement {
   static override properties = {
     files: { attribute: false },
+    verified: { attribute: false },
     saving: { attribute: false },
     canSave: { attribute: false },
     expanded: { state: true },
@@ -85,10 +87,24 @@ export class ShoalFileList extends LitElement {
       .more {
         margin-top: 0.5rem;
       }
+      .progress {
+        grid-column: 1 / -1;
+        display: flex;
+        align-items: center;
+        gap: 0.6rem;
+        font-size: 0.8rem;
+        color: var(--shoal-muted);
+        font-variant-numeric: tabular-nums;
+      }
+      .progress progress {
+        height: 0.4rem;
+      }
     `,
   ];
 
   declare files: readonly FileSummary[];
+  /** Verified bytes per file, by index; null hides per-file progress (e.g. once everything is here). */
+  declare verified: readonly number[] | null;
   /** Per-file save progress, keyed by file index; null when files are not saveable here. */
   declare saving: ReadonlyMap<number, SaveState> | null;
   declare canSave: boolean;
@@ -97,6 +113,7 @@ export class ShoalFileList extends LitElement {
   constructor() {
     super();
     this.files = [];
+    this.verified = null;
     this.saving = null;
     this.canSave = false;
     this.expanded = false;
@@ -122,7 +139,17 @@ export class ShoalFileList extends LitElement {
       <span class="path">${path}</span>
       <span class="size">${formatBytes(file.size)}</span>
       ${this.saving ? this.#renderSave(path, index, this.saving.get(index)) : nothing}
+      ${this.verified ? this.#renderProgress(path, file, this.verified[index] ?? 0) : nothing}
     </li>`;
+  }
+
+  #renderProgress(path: string, file: FileSummary, verifiedBytes: number) {
+    // An empty file needs no piece: it is complete from the start.
+    const fraction = file.size === 0 ? 1 : progressFraction(verifiedBytes, file.size);
+    return html`<span class="progress">
+      <progress max="1" .value=${fraction} aria-label=${msg.fileProgressLabel(path)}></progress>
+      <span data-testid="file-percent">${formatPercent(fraction)}</span>
+    </span>`;
   }
 
   #renderSave(path: string, index: number, state: SaveState | undefined) {

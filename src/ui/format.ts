@@ -57,3 +57,27 @@ const UNSAFE_DISPLAY_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202
 export function displayText(text: string): string {
   return text.replace(UNSAFE_DISPLAY_CHARS, '\uFFFD');
 }
+
+/** A time left, rounded as a person would say it ("about 40 s", "about 2 min", "about 1 h 15 min"). */
+export type RoughDuration =
+  | { unit: 'few-seconds' }
+  | { unit: 'seconds'; seconds: number }
+  | { unit: 'minutes'; minutes: number }
+  | { unit: 'hours'; hours: number; minutes: number };
+
+/** Seconds → a rough duration: tens of seconds, whole minutes, hours with 5-minute steps below 10 h. */
+export function roughDuration(seconds: number): RoughDuration | null {
+  if (!isCount(seconds)) return null;
+  if (seconds < 10) return { unit: 'few-seconds' };
+  const tens = Math.round(seconds / 10) * 10;
+  if (tens < 60) return { unit: 'seconds', seconds: tens };
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  if (minutes < 60) return { unit: 'minutes', minutes };
+  const totalMinutes = seconds >= 10 * 3600 ? Math.round(seconds / 3600) * 60 : Math.round(seconds / 300) * 5;
+  return { unit: 'hours', hours: Math.floor(totalMinutes / 60), minutes: totalMinutes % 60 };
+}
+
+/** The first characters of a peer id: enough to tell peers apart in a list. */
+export function shortPeerId(peerId: string): string {
+  return peerId.slice(0, 8);
+}

@@ -1,4 +1,5 @@
-import { ShoalError, type ShoalErrorCode } from '../app-model.ts';
+import { ShoalError, type CandidateType, type ShoalErrorCode } from '../app-model.ts';
+import { roughDuration } from './format.ts';
 
 /**
  * Every user-visible string in the UI. A translation supplies an object of
@@ -36,6 +37,7 @@ export const en = {
   fileCount: (count: number) => (count === 1 ? '1 file' : `${count} files`),
   showAllFiles: (count: number) => `Show all ${count} files`,
   filesHeading: 'Files',
+  fileProgressLabel: (path: string) => `${path} downloaded`,
 
   shareHeadingFallback: 'Your share',
   shareLinkLabel: 'Share link',
@@ -54,6 +56,37 @@ export const en = {
   statUploadRate: 'Upload',
   statDownloadRate: 'Download',
   statProgress: 'Progress',
+  statTimeLeft: 'Time left',
+
+  etaFewSeconds: 'a few seconds',
+  etaAbout: (duration: string) => `about ${duration}`,
+  durationSeconds: (seconds: number) => `${seconds} s`,
+  durationMinutes: (minutes: number) => `${minutes} min`,
+  durationHours: (hours: number, minutes: number) => (minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`),
+
+  pieceMapHeading: 'Pieces',
+  pieceMapLabel: (had: number, total: number, downloading: number) =>
+    `${had} of ${total} pieces, ${downloading} downloading`,
+  pieceHad: 'Have',
+  pieceDownloading: 'Downloading',
+  pieceMissing: 'Missing (darker: more peers have it)',
+  pieceUnavailable: 'No connected peer has it',
+
+  peersHeading: 'Peers',
+  peersNone: 'No peers connected right now.',
+  peerColumn: 'Peer',
+  peerConnectionColumn: 'Connection',
+  peerReceivedColumn: 'Received',
+  peerSentColumn: 'Sent',
+  peerIdLabel: (id: string) => `Peer ${id}`,
+  routeDirect: 'Direct',
+  routeRelay: 'Relay',
+  routeMeasuring: 'Checking…',
+  candidatePair: (local: string, remote: string) => `${local} ↔ ${remote}`,
+  candidateHost: 'host',
+  candidateSrflx: 'server-reflexive',
+  candidatePrflx: 'peer-reflexive',
+  candidateRelay: 'relay',
 
   transferHeadingFallback: 'Incoming share',
   transferProgressLabel: 'Download progress',
@@ -172,4 +205,33 @@ export function errorMessage(code: ShoalErrorCode, detail: string): string {
 export function caughtErrorMessage(err: unknown): string {
   if (err instanceof ShoalError) return errorMessage(err.code, err.message);
   return errorMessage('unknown', err instanceof Error ? err.message : String(err));
+}
+
+/** "about 2 min" for a time left in seconds; null when there is nothing sensible to say. */
+export function etaText(seconds: number | null): string | null {
+  const rough = seconds === null ? null : roughDuration(seconds);
+  if (!rough) return null;
+  switch (rough.unit) {
+    case 'few-seconds':
+      return msg.etaFewSeconds;
+    case 'seconds':
+      return msg.etaAbout(msg.durationSeconds(rough.seconds));
+    case 'minutes':
+      return msg.etaAbout(msg.durationMinutes(rough.minutes));
+    case 'hours':
+      return msg.etaAbout(msg.durationHours(rough.hours, rough.minutes));
+  }
+}
+
+export function candidateTypeName(type: CandidateType): string {
+  switch (type) {
+    case 'host':
+      return msg.candidateHost;
+    case 'srflx':
+      return msg.candidateSrflx;
+    case 'prflx':
+      return msg.candidatePrflx;
+    case 'relay':
+      return msg.candidateRelay;
+  }
 }

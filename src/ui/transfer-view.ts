@@ -3,10 +3,11 @@ import type { ShoalApp, SwarmId, TransferSnapshot } from '../app-model.ts';
 import { defineElement } from './define.ts';
 import './file-list.ts';
 import type { SaveState } from './file-list.ts';
-import { displayText, formatBytes, formatPercent, formatRate, progressFraction } from './format.ts';
+import { displayText, formatBytes, formatPercent, progressFraction } from './format.ts';
 import { caughtErrorMessage, errorMessage, msg } from './messages.ts';
 import { baseStyles, panelStyles } from './styles.ts';
 import { SwarmController } from './swarm-controller.ts';
+import './swarm-view.ts';
 
 /** A download opened from a link: where it stands, how fast it goes, and its files to save. */
 export class ShoalTransferView extends LitElement {
@@ -98,6 +99,7 @@ export class ShoalTransferView extends LitElement {
               <h3 id="files">${msg.filesHeading} · ${msg.fileCount(snap.files.length)}</h3>
               <shoal-file-list
                 .files=${snap.files}
+                .verified=${complete ? null : snap.fileBytesVerified}
                 .saving=${this.saving}
                 .canSave=${complete}
                 @save-requested=${this.#onSaveRequested}
@@ -138,12 +140,7 @@ export class ShoalTransferView extends LitElement {
             : nothing}
         </div>
       </div>
-      <dl class="stats">
-        <div><dt>${msg.statDownloadRate}</dt><dd>${formatRate(snap.downloadBytesPerSecond)}</dd></div>
-        <div><dt>${msg.statUploadRate}</dt><dd>${formatRate(snap.uploadBytesPerSecond)}</dd></div>
-        <div><dt>${msg.statPeers}</dt><dd>${snap.peerCount}</dd></div>
-        <div><dt>${msg.statUploaded}</dt><dd>${formatBytes(snap.bytesUploaded)}</dd></div>
-      </dl>
+      <shoal-swarm-view .snapshot=${snap}></shoal-swarm-view>
     `;
   }
 

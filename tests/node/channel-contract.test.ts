@@ -1,4 +1,4 @@
-import { afterAll } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
 import type { Channel } from '../../src/swarm/channel.ts';
 import type { SignalData } from '../../src/swarm/transport.ts';
@@ -15,6 +15,23 @@ const transport = new WebRtcTransport({ peerConnectionConfig: { bindAddress: '12
 // queue so `bufferedAmount` stays low however much is queued. Browsers do both; the browser
 // tests exercise them.
 runChannelContract('WebRTC (node-datachannel)', connectedWebRtcPair, { noticesRemoteClose: false, tracksBufferedAmount: false });
+
+it('a WebRTC channel reports its route from the selected candidate pair: direct from a loopback host', async () => {
+  const [a, b] = await connectedWebRtcPair();
+  await expect.poll(() => a.connectionInfo?.()?.route, { timeout: 5_000 }).toBe('direct');
+  expect(a.connectionInfo?.()?.localCandidate).toBe('host');
+  // The far side's checks may arrive before its candidate does: then it is peer-reflexive.
+  expect(['host', 'prflx']).toContain(a.connectionInfo?.()?.remoteCandidate);
+  a.close();
+  b.close();
+});
+
+it('a memory channel has no route to report', () => {
+  const [a, b] = memoryChannelPair();
+  expect(a.connectionInfo).toBeUndefined();
+  a.close();
+  b.close();
+});
 
 /**
  * libdatachannel now and then refuses a description with "Got a remote candidate without

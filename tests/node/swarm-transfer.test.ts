@@ -3,6 +3,7 @@ import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import { sha256 } from '../../src/chunks/sha256.ts';
 import type { Channel } from '../../src/swarm/channel.ts';
 import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
+import { PIECE_DOWNLOADING, PIECE_HAD } from '../../src/swarm/piece-map.ts';
 import { Swarm } from '../../src/swarm/swarm.ts';
 import { decodeMessage, encodeMessage } from '../../src/swarm/wire.ts';
 import { fullStore, makeContent, randomPeerIdFrom, seededBytes, seededRandom, type Content } from '../support/content.ts';
@@ -152,6 +153,36 @@ describe('two swarms over an in-memory channel', () => {
     await lastDone;
     await expectStoreHolds(lastStore, content);
     expect(middle.stats().bytesUploaded).toBe(content.data.byteLength);
+  });
+});
+
+describe('the piece map a swarm reports', () => {
+  it('shows pieces downloading while under way, availability from the seed, and all had at the end', async () => {
+    const content = await makeContent(seededBytes(12 * PIECE, 31), PIECE);
+    const rng = seededRandom(9);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leech = swarmFor(content, { seed: false, store: new MemoryPieceStore(), rng });
+    expect(leech.pieceMap()).toBeNull();
+    const seen: Array<{ had: number; downloading: number; missingAvailability: number[] }> = [];
+    leech.events.on('pieceVerified', () => {
+      const map = leech.pieceMap()!;
+      const missing = [...map.states].filter((code) => code < PIECE_DOWNLOADING);
+      seen.push({ had: map.had, downloading: map.downloading, missingAvailability: [...new Set(missing)] });
+    });
+    const done = completion(leech);
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(a);
+    leech.addChannel(b);
+    await done;
+    const map = leech.pieceMap()!;
+    expect(map.had).toBe(12);
+    expect([...map.states].every((code) => code === PIECE_HAD)).toBe(true);
+    expect(seen.map((s) => s.had)).toEqual([...Array(12).keys()].map((i) => i + 1));
+    // The one connected peer is a seed: every missing piece has exactly one holder.
+    for (const s of seen) expect(s.missingAvailability.every((n) => n === 1)).toBe(true);
+    expect(seen.some((s) => s.downloading > 0)).toBe(true);
+    // Memory channels cannot tell a route: the peer list says so rather than guess.
+    expect(leech.stats().peers.map((p) => p.connection)).toEqual([null]);
   });
 });
 
