@@ -17,7 +17,11 @@ import { LibraryStore } from './chunks/library-store.ts';
 import { encodeManifest, isSwarmId, pieceCount, swarmIdOf, totalBytes, type Manifest } from './chunks/manifest.ts';
 import { hashFiles } from './chunks/piece-hasher.ts';
 import { StorageError, type PieceIndex, type PieceStore } from './chunks/piece-store.ts';
-import { saveFile } from './chunks/save-files.ts';
+import { pieceAtFileOffset } from './chunks/piece-layout.ts';
+import { storedPieces } from './chunks/plain-reader.ts';
+import { safeFileName } from './chunks/safe-path.ts';
+import type { SaveResult } from './chunks/save-files.ts';
+import { canPickFolder } from './chunks/save-folder.ts';
 import { copyPieces } from './chunks/seed-copier.ts';
 import { sha256 } from './chunks/sha256.ts';
 import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
@@ -26,6 +30,11 @@ import type { PeerId } from './swarm/picker.ts';
 import { SignalingClient } from './swarm/signaling-client.ts';
 import type { IceServer, Transport } from './swarm/transport.ts';
 import { Transfer, storedSnapshot } from './transfer.ts';
+import { livePieces } from './stream/live-pieces.ts';
+import { ShareSaver } from './stream/share-saver.ts';
+import { serveStreams, type ReadableShare } from './stream/stream-server.ts';
+import { streamPath } from './stream/stream-protocol.ts';
+import { controllingScope } from './stream/worker-scope.ts';
 
 export interface RuntimeOptions {
   signalingUrl: string;
@@ -84,6 +93,12 @@ export class ShoalRuntime implements ShoalApp {
   private iceServers: IceServer[] = [];
   private signalingOpen = false;
   private readonly ticker: ReturnType<typeof setInterval>;
+  private readonly stopServingStreams: () => void;
+  private readonly saver = new ShareSaver({
+    manifestOf: (swarmId) => this.manifestOf(swarmId),
+    completePieces: async (swarmId) => storedPieces((await this.completeCopy(swarmId)).store),
+    workerScope: () => controllingScope(),
+  });
 
   constructor(private readonly opts: RuntimeOptions) {
     this.signaling = new SignalingClient({
@@ -108,6 +123,8 @@ export class ShoalRuntime implements ShoalApp {
     // After going offline the reconnect backoff may have grown to 30 s: the network is back now.
     globalThis.addEventListener?.('online', this.onOnline);
     this.ready = this.loadLibrary();
+    const worker = globalThis.navigator?.serviceWorker;
+    this.stopServingStreams = worker ? serveStreams(worker, (swarmId) => this.readable(swarmId)) : () => {};
   }
 
   async createShare(
@@ -175,13 +192,37 @@ export class ShoalRuntime implements ShoalApp {
     return () => this.listeners.delete(onChange);
   }
 
-  async saveFile(swarmId: SwarmId, fileIndex: number): Promise<void> {
-    try {
-      const { manifest, store } = await this.completeCopy(swarmId);
-      await saveFile(manifest, fileIndex, store);
-    } catch (error) {
-      throw asShoalError(error, 'save-failed');
-    }
+  saveFile(swarmId: SwarmId, fileIndex: number): Promise<SaveResult['outcome']> {
+    return this.saving(this.saver.saveFile(swarmId, fileIndex));
+  }
+
+  saveZip(swarmId: SwarmId): Promise<SaveResult['outcome']> {
+    return this.saving(this.saver.saveZip(swarmId));
+  }
+
+  saveFolder(swarmId: SwarmId): Promise<SaveResult['outcome']> {
+    return this.saving(this.saver.saveFolder(swarmId));
+  }
+
+  get canSaveFolder(): boolean {
+    return canPickFolder();
+  }
+
+  async streamUrl(swarmId: SwarmId, fileIndex: number): Promise<string> {
+    const file = this.manifestOf(swarmId)?.files[fileIndex];
+    if (!file) throw new ShoalError('stream-unavailable', `no file ${fileIndex} in ${swarmId}`);
+    const scope = await controllingScope();
+    if (!scope) throw new ShoalError('stream-unavailable', 'no service worker controls this page');
+    return new URL(streamPath({ kind: 'stream', swarmId, fileIndex }, safeFileName(file.path)), scope).href;
+  }
+
+  playheadMoved(swarmId: SwarmId, fileIndex: number, fraction: number | null): void {
+    const transfer = this.transfers.get(swarmId);
+    const manifest = transfer?.manifest;
+    if (!transfer?.playback || !manifest) return;
+    const size = manifest.files[fileIndex]?.size ?? 0;
+    const offset = Math.min(size - 1, Math.floor((fraction ?? 0) * size));
+    transfer.playback.setPlayhead(fraction === null || size === 0 ? null : pieceAtFileOffset(manifest, fileIndex, offset));
   }
 
   library(): LibraryItem[] {
@@ -246,9 +287,34 @@ export class ShoalRuntime implements ShoalApp {
   destroy(): void {
     globalThis.removeEventListener?.('online', this.onOnline);
     clearInterval(this.ticker);
+    this.stopServingStreams();
     for (const swarmId of [...this.wanted.keys()]) this.stop(swarmId);
     this.tabs.close();
     this.signaling.close();
+  }
+
+  private manifestOf(swarmId: SwarmId): Manifest | null {
+    return this.transfers.get(swarmId)?.manifest ?? this.held.get(swarmId)?.manifest ?? null;
+  }
+
+  private async saving(save: Promise<SaveResult>): Promise<SaveResult['outcome']> {
+    try {
+      return (await save).outcome;
+    } catch (error) {
+      throw asShoalError(error, 'save-failed');
+    }
+  }
+
+  /** What players and downloads on this page read: the running swarm (waiting for pieces), else the library. */
+  private async readable(swarmId: SwarmId): Promise<ReadableShare | null> {
+    const transfer = this.transfers.get(swarmId);
+    const focus = transfer?.playback;
+    if (transfer?.manifest && focus) {
+      return { manifest: transfer.manifest, pieces: livePieces(transfer.swarm, transfer.store, focus) };
+    }
+    await this.ready;
+    const entry = this.held.get(swarmId);
+    return entry ? { manifest: entry.manifest, pieces: storedPieces(new IdbPieceStore(swarmId)) } : null;
   }
 
   private async loadLibrary(): Promise<void> {

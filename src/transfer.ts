@@ -4,6 +4,7 @@ import { StorageError, type PieceStore } from './chunks/piece-store.ts';
 import { PeerConnector } from './swarm/peer-connector.ts';
 import type { PeerId, PieceIndex } from './swarm/picker.ts';
 import { Swarm } from './swarm/swarm.ts';
+import { PlaybackFocus } from './stream/playback-focus.ts';
 import type { IceServer, SignalData, Transport } from './swarm/transport.ts';
 
 /** What a transfer needs from the page-wide signaling connection, scoped to its room. */
@@ -33,6 +34,9 @@ export interface TransferOptions {
   downloadBytesPerSecond?: number;
 }
 
+/** A player's critical range: about this much ahead of where it reads. */
+const PLAYBACK_WINDOW_BYTES = 8 * 1024 * 1024;
+
 /** After storage filled up, try writing again this often (space may have been freed meanwhile). */
 const STORAGE_RETRY_MS = 5_000;
 
@@ -48,6 +52,7 @@ export class Transfer {
   private readonly piecesResumed: number;
   /** When storage last failed, while the swarm is paused for it. */
   private storageFailedAt: number | null = null;
+  private focus: PlaybackFocus | null = null;
 
   constructor(private readonly opts: TransferOptions) {
     this.swarm = new Swarm({
@@ -102,6 +107,16 @@ export class Transfer {
 
   get manifest(): Manifest | null {
     return this.swarm.manifest;
+  }
+
+  /** Where players on this page read, steering the swarm's critical range; null until the manifest is known. */
+  get playback(): PlaybackFocus | null {
+    const manifest = this.swarm.manifest;
+    if (!manifest) return null;
+    this.focus ??= new PlaybackFocus(Math.ceil(PLAYBACK_WINDOW_BYTES / manifest.pieceLength), (range) =>
+      this.swarm.setCriticalRange(range),
+    );
+    return this.focus;
   }
 
   roomJoined(peers: PeerId[]): void {

@@ -103,6 +103,7 @@ export const en = {
     'Your browser ran out of storage space, so the download is paused. Every verified piece is kept. Free some space (delete items from your library below the share area) — Shoal retries by itself, or press Retry.',
   errorHashingFailed: (detail: string) => `Could not read the files to share: ${detail}`,
   errorSaveFailed: (detail: string) => `Could not save the file: ${detail}`,
+  errorStreamUnavailable: (detail: string) => `This file cannot be played here yet: ${detail}`,
   errorUnknown: (detail: string) => `Something went wrong: ${detail}`,
 };
 
@@ -126,6 +127,8 @@ export function errorMessage(code: ShoalErrorCode, detail: string): string {
       return msg.errorHashingFailed(detail);
     case 'save-failed':
       return msg.errorSaveFailed(detail);
+    case 'stream-unavailable':
+      return msg.errorStreamUnavailable(detail);
     case 'unknown':
       return msg.errorUnknown(detail);
   }
