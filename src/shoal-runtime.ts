@@ -2,8 +2,8 @@ import {
   ShoalError,
   type HashingProgress,
   type LibraryItem,
+  type SaveOutcome,
   type ShareInputFile,
-  type ShoalErrorCode,
   type ShoalApp,
   type StorageInfo,
   type SwarmId,
@@ -17,11 +17,6 @@ import { LibraryStore } from './chunks/library-store.ts';
 import { encodeManifest, isSwarmId, pieceCount, swarmIdOf, totalBytes, type Manifest } from './chunks/manifest.ts';
 import { hashFiles } from './chunks/piece-hasher.ts';
 import { StorageError, type PieceIndex, type PieceStore } from './chunks/piece-store.ts';
-import { pieceAtFileOffset } from './chunks/piece-layout.ts';
-import { storedPieces } from './chunks/plain-reader.ts';
-import { safeFileName } from './chunks/safe-path.ts';
-import type { SaveResult } from './chunks/save-files.ts';
-import { canPickFolder } from './chunks/save-folder.ts';
 import { copyPieces } from './chunks/seed-copier.ts';
 import { sha256 } from './chunks/sha256.ts';
 import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
@@ -29,12 +24,9 @@ import { randomPeerId } from './swarm/ids.ts';
 import type { PeerId } from './swarm/picker.ts';
 import { SignalingClient } from './swarm/signaling-client.ts';
 import type { IceServer, Transport } from './swarm/transport.ts';
+import { asShoalError } from './shoal-error.ts';
+import { FileAccess } from './stream/file-access.ts';
 import { Transfer, storedSnapshot } from './transfer.ts';
-import { livePieces } from './stream/live-pieces.ts';
-import { ShareSaver } from './stream/share-saver.ts';
-import { serveStreams, type ReadableShare } from './stream/stream-server.ts';
-import { streamPath } from './stream/stream-protocol.ts';
-import { controllingScope } from './stream/worker-scope.ts';
 
 export interface RuntimeOptions {
   signalingUrl: string;
@@ -93,11 +85,15 @@ export class ShoalRuntime implements ShoalApp {
   private iceServers: IceServer[] = [];
   private signalingOpen = false;
   private readonly ticker: ReturnType<typeof setInterval>;
-  private readonly stopServingStreams: () => void;
-  private readonly saver = new ShareSaver({
-    manifestOf: (swarmId) => this.manifestOf(swarmId),
-    completePieces: async (swarmId) => storedPieces((await this.completeCopy(swarmId)).store),
-    workerScope: () => controllingScope(),
+  private readonly files = new FileAccess({
+    transfer: (swarmId) => this.transfers.get(swarmId),
+    knownManifest: (swarmId) => this.transfers.get(swarmId)?.manifest ?? this.held.get(swarmId)?.manifest ?? null,
+    heldManifest: async (swarmId) => {
+      await this.ready;
+      return this.held.get(swarmId)?.manifest ?? null;
+    },
+    completeStore: async (swarmId) => (await this.completeCopy(swarmId)).store,
+    libraryStore: (swarmId) => new IdbPieceStore(swarmId),
   });
 
   constructor(private readonly opts: RuntimeOptions) {
@@ -123,8 +119,6 @@ export class ShoalRuntime implements ShoalApp {
     // After going offline the reconnect backoff may have grown to 30 s: the network is back now.
     globalThis.addEventListener?.('online', this.onOnline);
     this.ready = this.loadLibrary();
-    const worker = globalThis.navigator?.serviceWorker;
-    this.stopServingStreams = worker ? serveStreams(worker, (swarmId) => this.readable(swarmId)) : () => {};
   }
 
   async createShare(
@@ -192,37 +186,28 @@ export class ShoalRuntime implements ShoalApp {
     return () => this.listeners.delete(onChange);
   }
 
-  saveFile(swarmId: SwarmId, fileIndex: number): Promise<SaveResult['outcome']> {
-    return this.saving(this.saver.saveFile(swarmId, fileIndex));
+  saveFile(swarmId: SwarmId, fileIndex: number): Promise<SaveOutcome> {
+    return this.files.saveFile(swarmId, fileIndex);
   }
 
-  saveZip(swarmId: SwarmId): Promise<SaveResult['outcome']> {
-    return this.saving(this.saver.saveZip(swarmId));
+  saveZip(swarmId: SwarmId): Promise<SaveOutcome> {
+    return this.files.saveZip(swarmId);
   }
 
-  saveFolder(swarmId: SwarmId): Promise<SaveResult['outcome']> {
-    return this.saving(this.saver.saveFolder(swarmId));
+  saveFolder(swarmId: SwarmId): Promise<SaveOutcome> {
+    return this.files.saveFolder(swarmId);
   }
 
   get canSaveFolder(): boolean {
-    return canPickFolder();
+    return this.files.canSaveFolder;
   }
 
-  async streamUrl(swarmId: SwarmId, fileIndex: number): Promise<string> {
-    const file = this.manifestOf(swarmId)?.files[fileIndex];
-    if (!file) throw new ShoalError('stream-unavailable', `no file ${fileIndex} in ${swarmId}`);
-    const scope = await controllingScope();
-    if (!scope) throw new ShoalError('stream-unavailable', 'no service worker controls this page');
-    return new URL(streamPath({ kind: 'stream', swarmId, fileIndex }, safeFileName(file.path)), scope).href;
+  streamUrl(swarmId: SwarmId, fileIndex: number): Promise<string> {
+    return this.files.streamUrl(swarmId, fileIndex);
   }
 
   playheadMoved(swarmId: SwarmId, fileIndex: number, fraction: number | null): void {
-    const transfer = this.transfers.get(swarmId);
-    const manifest = transfer?.manifest;
-    if (!transfer?.playback || !manifest) return;
-    const size = manifest.files[fileIndex]?.size ?? 0;
-    const offset = Math.min(size - 1, Math.floor((fraction ?? 0) * size));
-    transfer.playback.setPlayhead(fraction === null || size === 0 ? null : pieceAtFileOffset(manifest, fileIndex, offset));
+    this.files.playheadMoved(swarmId, fileIndex, fraction);
   }
 
   library(): LibraryItem[] {
@@ -287,34 +272,10 @@ export class ShoalRuntime implements ShoalApp {
   destroy(): void {
     globalThis.removeEventListener?.('online', this.onOnline);
     clearInterval(this.ticker);
-    this.stopServingStreams();
+    this.files.destroy();
     for (const swarmId of [...this.wanted.keys()]) this.stop(swarmId);
     this.tabs.close();
     this.signaling.close();
-  }
-
-  private manifestOf(swarmId: SwarmId): Manifest | null {
-    return this.transfers.get(swarmId)?.manifest ?? this.held.get(swarmId)?.manifest ?? null;
-  }
-
-  private async saving(save: Promise<SaveResult>): Promise<SaveResult['outcome']> {
-    try {
-      return (await save).outcome;
-    } catch (error) {
-      throw asShoalError(error, 'save-failed');
-    }
-  }
-
-  /** What players and downloads on this page read: the running swarm (waiting for pieces), else the library. */
-  private async readable(swarmId: SwarmId): Promise<ReadableShare | null> {
-    const transfer = this.transfers.get(swarmId);
-    const focus = transfer?.playback;
-    if (transfer?.manifest && focus) {
-      return { manifest: transfer.manifest, pieces: livePieces(transfer.swarm, transfer.store, focus) };
-    }
-    await this.ready;
-    const entry = this.held.get(swarmId);
-    return entry ? { manifest: entry.manifest, pieces: storedPieces(new IdbPieceStore(swarmId)) } : null;
   }
 
   private async loadLibrary(): Promise<void> {
@@ -563,15 +524,6 @@ export class ShoalRuntime implements ShoalApp {
   private notify(): void {
     for (const listener of this.listeners) listener();
   }
-}
-
-/** Our own errors pass through; storage errors keep their meaning; anything else gets `fallback`. */
-function asShoalError(error: unknown, fallback: ShoalErrorCode): ShoalError {
-  if (error instanceof ShoalError) return error;
-  if (error instanceof StorageError && error.code === 'quota-exceeded') {
-    return new ShoalError('storage-full', error.message);
-  }
-  return new ShoalError(fallback, error instanceof Error ? error.message : String(error));
 }
 
 function range(count: number): number[] {

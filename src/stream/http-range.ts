@@ -1,3 +1,5 @@
+import { mediaKind } from '../chunks/media-kind.ts';
+
 /**
  * HTTP byte ranges (RFC 9110 §14) for the files the service worker serves:
  * which bytes a `Range` header asks for, and the status and headers of the
@@ -58,7 +60,7 @@ export interface ResponseHead {
  * this origin.
  */
 export function responseHead(file: ServedFile, rangeHeader: string | null, disposition: 'inline' | 'attachment'): ResponseHead {
-  const playable = isInlineSafe(file.mime);
+  const playable = mediaKind(file.mime) !== null;
   const headers: Record<string, string> = {
     'accept-ranges': 'bytes',
     'content-type': playable ? file.mime : 'application/octet-stream',
@@ -80,11 +82,6 @@ export function responseHead(file: ServedFile, rangeHeader: string | null, dispo
     case 'unsatisfiable':
       return { status: 416, headers: { ...headers, 'content-range': `bytes */${file.size}`, 'content-length': '0' }, body: null };
   }
-}
-
-/** Video, audio and raster images: what the page previews and what may be served inline. */
-export function isInlineSafe(mime: string): boolean {
-  return /^(video|audio|image)\//.test(mime) && mime !== 'image/svg+xml';
 }
 
 /** RFC 6266: an ASCII fallback name plus the exact UTF-8 name. */

@@ -57,6 +57,21 @@ export const en = {
   saved: 'Saved',
   saveLabel: (path: string) => `Save ${path}`,
   saveNotReady: 'Available once the download is complete and verified.',
+  saveAllZip: 'Save all as .zip',
+  saveAllFolder: 'Save all to a folder',
+  saveAllZipLabel: (name: string) => `Save every file of ${name} as one .zip`,
+  saveAllFolderLabel: (name: string) => `Save every file of ${name} into a folder you choose`,
+  savedToDownloads: 'Handed to your downloads',
+
+  play: 'Play',
+  view: 'View',
+  playLabel: (path: string) => `Play ${path} while it downloads`,
+  viewLabel: (path: string) => `View ${path} while it downloads`,
+  closePreview: 'Close',
+  closePreviewLabel: (path: string) => `Close the preview of ${path}`,
+  previewLoading: 'Opening…',
+  previewHint: 'Plays while downloading: what you watch next is fetched first.',
+  previewFailed: 'This file could not be played in the page. It may be damaged or in a format this browser does not play.',
 
   retry: 'Retry',
   resumedPieces: (pieces: number) =>
