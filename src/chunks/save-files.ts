@@ -64,8 +64,21 @@ export async function writeStream(handle: FileSystemFileHandle, stream: Readable
   }
 }
 
-/** Hands a URL to the download manager under `name`. */
-export function startDownload(url: string, name: string): void {
+/**
+ * Hands a service-worker URL to the download manager: a hidden frame
+ * navigates to it and its attachment response becomes a download.
+ * (Chromium does not route `<a download>` through the service worker.)
+ */
+export function downloadThroughWorker(url: string): void {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  frame.src = url;
+  document.body.append(frame);
+  setTimeout(() => frame.remove(), REVOKE_AFTER_MS);
+}
+
+/** Hands a same-document URL (a Blob's) to the download manager under `name`. */
+function startDownload(url: string, name: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = name;

@@ -2,7 +2,7 @@ import type { Manifest, SwarmId } from '../chunks/manifest.ts';
 import type { FileIndex } from '../chunks/piece-layout.ts';
 import { fileStream, type PieceSource } from '../chunks/plain-reader.ts';
 import { safeFileName } from '../chunks/safe-path.ts';
-import { downloadAsBlob, pickSaveFile, startDownload, writeStream, type SaveResult } from '../chunks/save-files.ts';
+import { downloadAsBlob, downloadThroughWorker, pickSaveFile, writeStream, type SaveResult } from '../chunks/save-files.ts';
 import { pickFolder, writeFolder } from '../chunks/save-folder.ts';
 import { zipShare } from '../chunks/save-zip.ts';
 import { streamPath, type StreamTarget } from './stream-protocol.ts';
@@ -62,7 +62,7 @@ export class ShareSaver {
       return { outcome: 'saved' };
     }
     const scope = await this.deps.workerScope();
-    if (scope) startDownload(new URL(streamPath(target, name), scope).href, name);
+    if (scope) downloadThroughWorker(new URL(streamPath(target, name), scope).href);
     else await downloadAsBlob(open(manifest, pieces), name, mime);
     return { outcome: 'downloaded' };
   }

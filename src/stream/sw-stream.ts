@@ -31,7 +31,7 @@ export async function respondWithStream(
     const port = await ask(client, request);
     if (!port) continue;
     const { head, channel } = port;
-    const body = head.hasBody && event.request.method === 'GET' ? relay(channel, event.request.signal) : null;
+    const body = head.hasBody && event.request.method === 'GET' ? relay(channel) : null;
     if (!body) channel.close();
     return new Response(body, { status: head.status, headers: head.headers });
   }
@@ -67,16 +67,14 @@ function ask(client: Client, request: StreamRequest): Promise<{ head: Head; chan
   });
 }
 
-/** The response body: each pull asks the page for the next chunk. */
-function relay(channel: MessagePort, aborted: AbortSignal): ReadableStream<Uint8Array> {
+/**
+ * The response body: each pull asks the page for the next chunk. Only the
+ * body's cancel stops it: a download's request signal aborts as soon as the
+ * navigation turns into a download, while the body is still wanted.
+ */
+function relay(channel: MessagePort): ReadableStream<Uint8Array> {
   let waiting: ((reply: StreamReply) => void) | null = null;
   channel.onmessage = (event: MessageEvent<StreamReply>) => waiting?.(event.data);
-  const cancel = () => {
-    channel.postMessage({ type: 'cancel' } satisfies StreamControl);
-    channel.close();
-    waiting?.({ type: 'error', message: 'cancelled' });
-  };
-  aborted.addEventListener('abort', cancel, { once: true });
   const next = () =>
     new Promise<StreamReply>((resolve) => {
       const timer = setTimeout(() => resolve({ type: 'error', message: 'the page stopped answering' }), CHUNK_TIMEOUT_MS);
@@ -87,22 +85,18 @@ function relay(channel: MessagePort, aborted: AbortSignal): ReadableStream<Uint8
       };
       channel.postMessage({ type: 'pull' } satisfies StreamControl);
     });
-  const done = () => {
-    aborted.removeEventListener('abort', cancel);
-    channel.close();
-  };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         const reply = await next();
         if (reply.type === 'chunk') return controller.enqueue(reply.bytes);
-        done();
+        channel.close();
         if (reply.type === 'end') controller.close();
         else controller.error(new Error(reply.type === 'error' ? reply.message : `unexpected ${reply.type}`));
       },
       cancel() {
-        aborted.removeEventListener('abort', cancel);
-        cancel();
+        channel.postMessage({ type: 'cancel' } satisfies StreamControl);
+        channel.close();
       },
     },
     // Ask for a chunk only when the browser wants one.
