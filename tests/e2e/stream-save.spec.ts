@@ -198,12 +198,17 @@ test('stream URLs answer ranges: partial, open-ended, suffix, 416 for bad ones, 
 });
 
 test('a 96 MiB file saves through the worker stream without the page heap growing by its size', async ({ browser }) => {
+  // Moving 96 MiB takes a few seconds on a quiet machine and minutes on a loaded one.
+  test.setTimeout(600_000);
   const file = randomTestFile('big-96MiB.bin', 96 * MiB);
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
   const seeder = await newPeerPage(browser);
   const link = await share(seeder.page, [file]);
   const leecher = await newPeerPage(browser);
   await leecher.page.goto(link);
-  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 150_000 });
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 480_000 });
+  console.log(`save 96 MiB: shared and downloaded after ${elapsed()}`);
   await workerControls(leecher.page);
 
   const cdp = await leecher.context.newCDPSession(leecher.page);
@@ -224,6 +229,7 @@ test('a 96 MiB file saves through the worker stream without the page heap growin
   })();
   const [download] = await Promise.all([leecher.page.waitForEvent('download'), leecher.page.getByTestId('save-file').click()]);
   expect(sha256Hex(readFileSync(await download.path()))).toBe(file.sha256);
+  console.log(`save 96 MiB: saved after ${elapsed()}`);
   sampling = false;
   await sampler;
   await cdp.send('HeapProfiler.collectGarbage');
