@@ -25,6 +25,7 @@ export type ShoalErrorCode =
   | 'storage-full'
   | 'hashing-failed'
   | 'save-failed'
+  | 'stream-unavailable'
   | 'unknown';
 
 export interface FileSummary {
@@ -131,6 +132,8 @@ export interface ShareInputFile {
   path: string;
 }
 
+export type SaveOutcome = 'saved' | 'downloaded' | 'cancelled';
+
 /** The application facade the UI is handed (by property) and talks to. */
 export interface ShoalApp {
   /** Hashes (and for a private share encrypts) the files in a worker, starts seeding them and returns the swarm id. */
@@ -145,8 +148,25 @@ export interface ShoalApp {
   snapshot(swarmId: SwarmId): TransferSnapshot | undefined;
   /** Called (coalesced by the caller as needed) whenever any snapshot changes. */
   subscribe(onChange: () => void): () => void;
-  /** Saves one received file; resolves when the browser has it. */
-  saveFile(swarmId: SwarmId, fileIndex: number): Promise<void>;
+  /**
+   * Saves one received file, streamed into a file the user picks or to the
+   * download manager: 'saved' once written, 'downloaded' once handed over,
+   * 'cancelled' if the user closed the picker.
+   */
+  saveFile(swarmId: SwarmId, fileIndex: number): Promise<SaveOutcome>;
+  /** Saves every file as one zip, built on the fly. */
+  saveZip(swarmId: SwarmId): Promise<SaveOutcome>;
+  /** Saves every file into a folder the user picks, recreating the share's paths. */
+  saveFolder(swarmId: SwarmId): Promise<SaveOutcome>;
+  /** Whether this browser can save into a folder (File System Access). */
+  readonly canSaveFolder: boolean;
+  /**
+   * A URL players and <img> can load while the file is still downloading:
+   * what they read next is fetched first. Throws ShoalError('stream-unavailable').
+   */
+  streamUrl(swarmId: SwarmId, fileIndex: number): Promise<string>;
+  /** Where a player's playhead is, as a fraction of the file; null when it stopped. Prefetches ahead of it. */
+  playheadMoved(swarmId: SwarmId, fileIndex: number, fraction: number | null): void;
 
   /** Every swarm this browser holds, most recently active first. Empty until loaded. */
   library(): LibraryItem[];

@@ -2,6 +2,7 @@ import {
   ShoalError,
   toShoalError,
   type LibraryItem,
+  type SaveOutcome,
   type ShareInputFile,
   type ShareOptions,
   type ShoalApp,
@@ -15,8 +16,6 @@ import { Library } from './chunks/library.ts';
 import { LibraryStore } from './chunks/library-store.ts';
 import { pieceCount, type Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceIndex, type PieceStore } from './chunks/piece-store.ts';
-import { plainReader } from './chunks/plain-reader.ts';
-import { saveFile } from './chunks/save-files.ts';
 import { copyPieces } from './chunks/seed-copier.ts';
 import { relayAccess, type ShareAccess, type ShareContent } from './chunks/share-access.ts';
 import { sha256 } from './chunks/sha256.ts';
@@ -29,6 +28,7 @@ import { AccessBook } from './access-book.ts';
 import { accessForLink } from './link-opener.ts';
 import { makeShare } from './share-maker.ts';
 import { libraryItem, storedSnapshot } from './snapshots.ts';
+import { FileAccess } from './stream/file-access.ts';
 import { Transfer } from './transfer.ts';
 
 export interface RuntimeOptions {
@@ -91,6 +91,16 @@ export class ShoalRuntime implements ShoalApp {
   private iceServers: IceServer[] = [];
   private signalingOpen = false;
   private readonly ticker: ReturnType<typeof setInterval>;
+  private readonly files = new FileAccess({
+    transfer: (swarmId) => this.transfers.get(swarmId),
+    knownContent: (swarmId) => this.transfers.get(swarmId)?.content ?? this.held.get(swarmId)?.content ?? null,
+    heldContent: async (swarmId) => {
+      await this.ready;
+      return this.held.get(swarmId)?.content ?? null;
+    },
+    completeStore: async (swarmId) => (await this.completeCopy(swarmId)).store,
+    libraryStore: (swarmId) => new IdbPieceStore(swarmId),
+  });
 
   constructor(private readonly opts: RuntimeOptions) {
     this.signaling = new SignalingClient({
@@ -183,13 +193,28 @@ export class ShoalRuntime implements ShoalApp {
     return () => this.listeners.delete(onChange);
   }
 
-  async saveFile(swarmId: SwarmId, fileIndex: number): Promise<void> {
-    try {
-      const { content, store } = await this.completeCopy(swarmId);
-      await saveFile(plainReader(content, store), fileIndex);
-    } catch (error) {
-      throw toShoalError(error, 'save-failed');
-    }
+  saveFile(swarmId: SwarmId, fileIndex: number): Promise<SaveOutcome> {
+    return this.files.saveFile(swarmId, fileIndex);
+  }
+
+  saveZip(swarmId: SwarmId): Promise<SaveOutcome> {
+    return this.files.saveZip(swarmId);
+  }
+
+  saveFolder(swarmId: SwarmId): Promise<SaveOutcome> {
+    return this.files.saveFolder(swarmId);
+  }
+
+  get canSaveFolder(): boolean {
+    return this.files.canSaveFolder;
+  }
+
+  streamUrl(swarmId: SwarmId, fileIndex: number): Promise<string> {
+    return this.files.streamUrl(swarmId, fileIndex);
+  }
+
+  playheadMoved(swarmId: SwarmId, fileIndex: number, fraction: number | null): void {
+    this.files.playheadMoved(swarmId, fileIndex, fraction);
   }
 
   library(): LibraryItem[] {
@@ -261,6 +286,7 @@ export class ShoalRuntime implements ShoalApp {
   destroy(): void {
     globalThis.removeEventListener?.('online', this.onOnline);
     clearInterval(this.ticker);
+    this.files.destroy();
     for (const swarmId of [...this.wanted.keys()]) this.stop(swarmId);
     this.tabs.close();
     this.signaling.close();

@@ -1,21 +1,26 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, precacheAndRoute } from 'workbox-precaching';
 import { SHARE_TARGET_CACHE, SHARE_TARGET_FRAGMENT, sharedFileUrl } from './chunks/share-target.ts';
+import { respondWithStream, streamTargetOf } from './stream/sw-stream.ts';
 
 declare const self: ServiceWorkerGlobalScope;
 
 /**
  * The app's service worker: precaches the app shell so Shoal starts with no
- * network, receives files shared into it (Web Share Target), and takes over
- * from an older version only when the page asks (the update prompt).
+ * network, receives files shared into it (Web Share Target), serves file
+ * bytes from the page's piece store to players and downloads (stream/), and
+ * takes over from an older version only when the page asks (the update prompt).
  */
 
-// Registered before the precache route so the share target's POST is ours.
+// Registered before the precache route so the share target's POST and the stream URLs are ours.
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method === 'POST' && url.origin === self.location.origin && url.pathname === '/share-target') {
     event.respondWith(receiveSharedFiles(event.request));
+    return;
   }
+  const target = streamTargetOf(event.request, self.registration.scope);
+  if (target) event.respondWith(respondWithStream(self.clients, event, target));
 });
 
 self.addEventListener('message', (event) => {

@@ -8,6 +8,7 @@ import type { PeerId, PieceIndex } from './swarm/picker.ts';
 import { EtaEstimator } from './swarm/eta.ts';
 import { PIECE_HAD, type PieceMap } from './swarm/piece-map.ts';
 import { Swarm } from './swarm/swarm.ts';
+import { PlaybackFocus } from './stream/playback-focus.ts';
 import { contentSummary, peerSummary, readableGeometry } from './snapshots.ts';
 import type { IceServer, SignalData, Transport } from './swarm/transport.ts';
 
@@ -41,6 +42,9 @@ export interface TransferOptions {
   downloadBytesPerSecond?: number;
 }
 
+/** A player's critical range: about this much ahead of where it reads. */
+const PLAYBACK_WINDOW_BYTES = 8 * 1024 * 1024;
+
 /** After storage filled up, try writing again this often (space may have been freed meanwhile). */
 const STORAGE_RETRY_MS = 5_000;
 
@@ -59,6 +63,7 @@ export class Transfer {
   #content: ShareContent | null;
   /** When storage last failed, while the swarm is paused for it. */
   private storageFailedAt: number | null = null;
+  private focus: PlaybackFocus | null = null;
   private readonly eta = new EtaEstimator();
   private etaSeconds: number | null = null;
   /** Per-file verified bytes, recomputed only when the piece map's version moves. */
@@ -129,6 +134,16 @@ export class Transfer {
   }
 
   /** The content once known: what the swarm verifies, and (with the key) what people see. */
+  /** Where players on this page read, steering the swarm's critical range; null until the manifest is known. */
+  get playback(): PlaybackFocus | null {
+    const manifest = this.swarm.manifest;
+    if (!manifest) return null;
+    this.focus ??= new PlaybackFocus(Math.ceil(PLAYBACK_WINDOW_BYTES / manifest.pieceLength), (range) =>
+      this.swarm.setCriticalRange(range),
+    );
+    return this.focus;
+  }
+
   get content(): ShareContent | null {
     return this.#content;
   }

@@ -101,6 +101,15 @@ export function filePieceRange(g: PieceGeometry, fileIndex: FileIndex): { first:
   };
 }
 
+/** The piece holding byte `offset` of a file. */
+export function pieceAtFileOffset(g: PieceGeometry, fileIndex: FileIndex, offset: number): PieceIndex {
+  const size = g.files[fileIndex]?.size ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || offset >= size) {
+    throw new RangeError(`offset ${offset} is not within file ${fileIndex} (${size} bytes)`);
+  }
+  return Math.floor((fileStarts(g)[fileIndex] + offset) / g.pieceLength);
+}
+
 /** Binary search: the lowest file index whose end lies after `offset`. */
 function firstFileEndingAfter(starts: Float64Array, offset: number): number {
   let lo = 0;

@@ -1,83 +1,105 @@
 import { DecryptError } from './aes-gcm.ts';
 import { decryptPiece } from './piece-cipher.ts';
-import { fileSpans, type FileIndex, type FileSpan } from './piece-layout.ts';
+import { fileSpans, type FileIndex } from './piece-layout.ts';
 import type { PieceIndex, PieceStore } from './piece-store.ts';
-import { SaveError } from './save-error.ts';
 import type { Listing, ShareContent } from './share-access.ts';
 
 /**
- * The one way to read a share's files back: plaintext bytes of a file range,
- * whatever the share's kind. A private share's pieces are decrypted (and so
- * authenticated a second time) one at a time; nothing here holds more than a
- * piece, so saving, streaming and zipping all read through it.
+ * The one way file bytes leave Shoal: a file's byte range, read piece by
+ * piece from a `PieceSource` that hands out verified plaintext pieces. A
+ * private share decrypts inside its source, so streaming, saving and zipping
+ * never see anything else. Never holds more than one piece at a time.
  */
-export interface PlainReader {
-  readonly listing: Listing;
-  /**
-   * `length` bytes of file `fileIndex` from `offset`. Throws SaveError:
-   * 'incomplete' when a piece is not stored, 'tampered' when one fails
-   * decryption; RangeError when the range lies outside the file.
-   */
-  readPlain(fileIndex: FileIndex, offset: number, length: number): Promise<Uint8Array<ArrayBuffer>>;
+
+/** A verified plaintext piece, waiting for it if the source can; rejects when it cannot have it. */
+export type PieceSource = (index: PieceIndex, signal?: AbortSignal) => Promise<Uint8Array>;
+
+export type ReadErrorCode = 'incomplete' | 'bad-range' | 'timeout' | 'tampered';
+
+export class ReadError extends Error {
+  override name = 'ReadError';
+  constructor(
+    readonly code: ReadErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
-export function plainReader(content: ShareContent, store: PieceStore): PlainReader {
-  const listing = content.listing;
-  if (!listing) throw new RangeError('a relay holds no key: it cannot read the files');
-  const spansByFile = new Map<FileIndex, FileSpan[]>();
-  // Sequential readers (a player, a zip stream) ask for one piece many times in a row.
-  let last: { index: PieceIndex; bytes: Promise<Uint8Array> } | null = null;
+/** Bytes [start, end) of a file, one chunk per piece it touches, in order. */
+export async function* readFileRange(
+  listing: Listing,
+  fileIndex: FileIndex,
+  range: { start: number; end: number },
+  source: PieceSource,
+  signal?: AbortSignal,
+): AsyncGenerator<Uint8Array<ArrayBuffer>> {
+  const size = listing.files[fileIndex]?.size;
+  if (size === undefined) throw new ReadError('bad-range', `no file ${fileIndex}`);
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end > size || start > end) {
+    throw new ReadError('bad-range', `bytes ${start}..${end} are not within 0..${size}`);
+  }
+  let fileOffset = 0;
+  for (const span of fileSpans(listing.geometry, fileIndex)) {
+    const spanEnd = fileOffset + span.length;
+    const from = Math.max(start, fileOffset);
+    const to = Math.min(end, spanEnd);
+    if (to > from) {
+      signal?.throwIfAborted();
+      const piece = await source(span.pieceIndex, signal);
+      const begin = span.pieceOffset + (from - fileOffset);
+      if (piece.byteLength < begin + (to - from)) {
+        throw new ReadError('incomplete', `piece ${span.pieceIndex} is shorter than expected`);
+      }
+      // A copy: consumers transfer or keep it, and the store's piece may be shared.
+      yield new Uint8Array(piece.subarray(begin, begin + (to - from)));
+    }
+    fileOffset = spanEnd;
+    if (fileOffset >= end) return;
+  }
+}
 
-  const plainPiece = async (index: PieceIndex): Promise<Uint8Array> => {
-    const stored = await store.get(index);
-    if (!stored) throw new SaveError('incomplete', `piece ${index} is not stored yet`);
-    if (!content.pieceKey) return stored;
+/** The whole file as a stream that reads a piece only when the consumer pulls. */
+export function fileStream(listing: Listing, fileIndex: FileIndex, source: PieceSource): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const abort = new AbortController();
+  const chunks = readFileRange(listing, fileIndex, { start: 0, end: listing.files[fileIndex].size }, source, abort.signal);
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+    cancel(reason) {
+      abort.abort(reason);
+    },
+  });
+}
+
+/** Pieces a store already holds; a missing one is an error, not a wait. */
+export function storedPieces(store: PieceStore): PieceSource {
+  return async (index) => {
+    const piece = await store.get(index);
+    if (!piece) throw new ReadError('incomplete', `piece ${index} is not stored yet`);
+    return piece;
+  };
+}
+
+/**
+ * A share's plaintext pieces from a source of what the swarm verified: a
+ * private share's pieces are decrypted (and so authenticated a second time);
+ * one that fails is 'tampered' and yields nothing.
+ */
+export function plaintextPieces(content: ShareContent, source: PieceSource): PieceSource {
+  const key = content.pieceKey;
+  if (!key) return source;
+  return async (index, signal) => {
+    const stored = await source(index, signal);
     try {
-      return await decryptPiece(content.pieceKey, index, stored);
+      return await decryptPiece(key, index, stored);
     } catch (error) {
-      if (error instanceof DecryptError) throw new SaveError('tampered', error.message, { cause: error });
+      if (error instanceof DecryptError) throw new ReadError('tampered', `piece ${index} failed decryption: ${error.message}`);
       throw error;
     }
   };
-  const piece = (index: PieceIndex): Promise<Uint8Array> => {
-    if (last?.index !== index) last = { index, bytes: plainPiece(index) };
-    return last.bytes;
-  };
-
-  return {
-    listing,
-    async readPlain(fileIndex, offset, length) {
-      const file = listing.files[fileIndex];
-      if (!file) throw new RangeError(`file index ${fileIndex} out of range`);
-      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > file.size) {
-        throw new RangeError(`range ${offset}+${length} outside file ${fileIndex} of ${file.size} bytes`);
-      }
-      let spans = spansByFile.get(fileIndex);
-      if (!spans) spansByFile.set(fileIndex, (spans = fileSpans(listing.geometry, fileIndex)));
-      const out = new Uint8Array(length);
-      let fileOffset = 0;
-      for (const span of spans) {
-        const from = Math.max(offset, fileOffset);
-        const to = Math.min(offset + length, fileOffset + span.length);
-        if (from < to) {
-          const bytes = await piece(span.pieceIndex);
-          const start = span.pieceOffset + (from - fileOffset);
-          if (bytes.byteLength < start + (to - from)) throw new SaveError('incomplete', `piece ${span.pieceIndex} is shorter than expected`);
-          out.set(bytes.subarray(start, start + (to - from)), from - offset);
-        }
-        fileOffset += span.length;
-        if (fileOffset >= offset + length) break;
-      }
-      return out;
-    },
-  };
-}
-
-/** A file's plaintext one piece-sized chunk at a time, in order: what saving writes. */
-export async function* fileChunks(reader: PlainReader, fileIndex: FileIndex): AsyncGenerator<Uint8Array<ArrayBuffer>> {
-  let offset = 0;
-  for (const span of fileSpans(reader.listing.geometry, fileIndex)) {
-    yield await reader.readPlain(fileIndex, offset, span.length);
-    offset += span.length;
-  }
 }

@@ -1,23 +1,28 @@
-import { fileChunks, type PlainReader } from './plain-reader.ts';
-import { StorageError } from './piece-store.ts';
-import { SaveError } from './save-error.ts';
-
-export { SaveError, type SaveErrorCode } from './save-error.ts';
+import { ReadError } from './plain-reader.ts';
 
 /**
- * Turning stored pieces back into the user's files without holding a whole
- * file in the JS heap: either streamed piece by piece into a file the user
- * picks (File System Access API), or as a Blob built from per-piece Blobs,
- * whose bytes Chromium keeps outside the heap and pages to disk.
+ * Writing bytes the user asked to save, without holding a whole file in the
+ * JS heap: streamed into a file or folder the user picks (File System Access
+ * API, Chromium), or handed to the browser's download manager (a URL the
+ * service worker streams, or a Blob, whose bytes Chromium keeps outside the
+ * heap and pages to disk).
  */
 
 export type SaveResult =
-  /** Written through the save picker. */
+  /** Written through a save or folder picker. */
   | { outcome: 'saved' }
   /** Handed to the browser's download manager. */
   | { outcome: 'downloaded' }
-  /** The user closed the save picker; nothing was written and that is fine. */
+  /** The user closed the picker; nothing was written and that is fine. */
   | { outcome: 'cancelled' };
+
+export class SaveError extends Error {
+  override name = 'SaveError';
+  readonly code = 'write-failed';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
 
 /** Chromium-only, so not in lib.dom. */
 type SaveFilePicker = (options: { suggestedName: string }) => Promise<FileSystemFileHandle>;
@@ -25,37 +30,55 @@ type SaveFilePicker = (options: { suggestedName: string }) => Promise<FileSystem
 // Long enough for the download manager to take the blob over.
 const REVOKE_AFTER_MS = 60_000;
 
-export async function assembleFile(reader: PlainReader, fileIndex: number): Promise<Blob> {
-  const parts: Blob[] = [];
-  for await (const chunk of fileChunks(reader, fileIndex)) parts.push(new Blob([chunk]));
-  return new Blob(parts, { type: reader.listing.files[fileIndex].mime });
+/**
+ * Asks where to save, if this browser can write files directly: a handle,
+ * 'cancelled', or null where it cannot (then the caller downloads). Call it
+ * first in a click handler: the picker needs the click's user activation.
+ */
+export async function pickSaveFile(suggestedName: string): Promise<FileSystemFileHandle | 'cancelled' | null> {
+  const picker = (globalThis as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
+  if (typeof picker !== 'function') return null;
+  try {
+    return await picker.call(globalThis, { suggestedName });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') return 'cancelled';
+    throw new SaveError(`could not open a file to save into: ${String(error)}`, { cause: error });
+  }
+}
+
+/** Streams into a picked file; a failure discards the partial file (Chromium writes a swap file until close). */
+export async function writeStream(handle: FileSystemFileHandle, stream: ReadableStream<Uint8Array>): Promise<void> {
+  let writable: FileSystemWritableFileStream;
+  try {
+    writable = await handle.createWritable();
+  } catch (error) {
+    await stream.cancel(error);
+    throw new SaveError(`could not write ${handle.name}: ${String(error)}`, { cause: error });
+  }
+  try {
+    // pipeTo aborts the writable (discarding the swap file) when the source errors.
+    await stream.pipeTo(writable as WritableStream<Uint8Array>);
+  } catch (error) {
+    if (error instanceof ReadError) throw error;
+    throw new SaveError(`could not write ${handle.name}: ${String(error)}`, { cause: error });
+  }
 }
 
 /**
- * `download` hands the file to the browser's download manager (works
- * everywhere, no dialog); `picker` asks where to write it and streams there
- * (File System Access, Chromium), falling back to a download elsewhere.
+ * Hands a service-worker URL to the download manager: a hidden frame
+ * navigates to it and its attachment response becomes a download.
+ * (Chromium does not route `<a download>` through the service worker.)
  */
-export type SaveMethod = 'download' | 'picker';
+export function downloadThroughWorker(url: string): void {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  frame.src = url;
+  document.body.append(frame);
+  setTimeout(() => frame.remove(), REVOKE_AFTER_MS);
+}
 
-export async function saveFile(reader: PlainReader, fileIndex: number, method: SaveMethod = 'download'): Promise<SaveResult> {
-  const file = reader.listing.files[fileIndex];
-  if (!file) throw new RangeError(`file index ${fileIndex} out of range`);
-  const name = basename(file.path);
-  const picker = (globalThis as { showSaveFilePicker?: SaveFilePicker }).showSaveFilePicker;
-  if (picker && method === 'picker') {
-    // Called before any other await: the picker needs the click's user activation.
-    let handle: FileSystemFileHandle;
-    try {
-      handle = await picker.call(globalThis, { suggestedName: name });
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'AbortError') return { outcome: 'cancelled' };
-      throw new SaveError('write-failed', `could not open a file to save into: ${String(error)}`, { cause: error });
-    }
-    await streamInto(handle, reader, fileIndex);
-    return { outcome: 'saved' };
-  }
-  const url = URL.createObjectURL(await assembleFile(reader, fileIndex));
+/** Hands a same-document URL (a Blob's) to the download manager under `name`. */
+function startDownload(url: string, name: string): void {
   const link = document.createElement('a');
   link.href = url;
   link.download = name;
@@ -63,28 +86,12 @@ export async function saveFile(reader: PlainReader, fileIndex: number, method: S
   document.body.append(link);
   link.click();
   link.remove();
+}
+
+/** Without a service worker: the stream becomes a Blob (outside the JS heap) and is downloaded from there. */
+export async function downloadAsBlob(stream: ReadableStream<Uint8Array>, name: string, mime: string): Promise<void> {
+  const blob = await new Response(stream, { headers: { 'content-type': mime } }).blob();
+  const url = URL.createObjectURL(blob);
+  startDownload(url, name);
   setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
-  return { outcome: 'downloaded' };
-}
-
-async function streamInto(handle: FileSystemFileHandle, reader: PlainReader, fileIndex: number): Promise<void> {
-  let writable: FileSystemWritableFileStream;
-  try {
-    writable = await handle.createWritable();
-  } catch (error) {
-    throw new SaveError('write-failed', `could not write ${handle.name}: ${String(error)}`, { cause: error });
-  }
-  try {
-    for await (const chunk of fileChunks(reader, fileIndex)) await writable.write(chunk);
-    await writable.close();
-  } catch (error) {
-    // Abort discards the partial file (Chromium writes to a swap file until close).
-    await writable.abort(error).catch((abortError: unknown) => console.warn('save: abort failed', abortError));
-    if (error instanceof SaveError || error instanceof StorageError) throw error;
-    throw new SaveError('write-failed', `could not write ${handle.name}: ${String(error)}`, { cause: error });
-  }
-}
-
-function basename(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1);
 }

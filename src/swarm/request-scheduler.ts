@@ -47,41 +47,74 @@ export class RequestScheduler {
   }
 
   nextRequest(session: PeerSession, room: number, ctx: ScheduleContext): BlockRequest | null {
-    const { picker, manifest } = ctx;
-    const peer = session.remotePeerId!;
-    const offers = (index: PieceIndex) => {
-      const pieces = session.remotePieces;
-      return pieces === 'all' || (pieces !== null && pieces.has(index));
-    };
+    const { picker } = ctx;
+    // A player waits on the critical range: its pieces come strictly first and in order, under
+    // way or new, whoever holds them, before anything else (even a piece half fetched).
+    const critical = this.critical;
+    if (critical) {
+      const isCritical = (i: PieceIndex) => i >= critical.from && i < critical.to;
+      const request =
+        this.continueActive(session, picker, Infinity, isCritical) ??
+        this.startNew(session, room, ctx, Infinity, (i) => !isCritical(i));
+      if (request) return request;
+    }
     // While one seed is the only full copy around, its upload is the swarm's bottleneck: ask it
     // only for pieces no other peer has, unless we would otherwise sit idle.
     const scarceSeed = session.remotePieces === 'all' && picker.seeds === 1 && ctx.requestsInFlight() > 0;
     const maxAvailability = scarceSeed ? 1 : Infinity;
-    for (const download of this.active.values()) {
-      if (!offers(download.index) || this.avoids(download.index, peer, picker)) continue;
-      if (picker.availabilityOf(download.index) > maxAvailability) continue;
-      const request = download.nextBlock(peer, false, 1);
-      if (request) return request;
-    }
-    const order = this.order;
-    const picks = picker.pick(session.remotePieces!, Math.ceil((room * BLOCK_BYTES) / manifest.pieceLength), {
-      order: order === 'rarest' && ctx.piecesVerified < RANDOM_FIRST_PIECES ? 'random' : order,
-      critical: this.critical,
-      maxAvailability,
-      skip: (i) => this.active.has(i) || this.verifying.has(i) || this.avoids(i, peer, picker),
-    });
-    for (const index of picks) this.active.set(index, new PieceDownload(index, pieceBytes(manifest, index)));
-    if (picks.length > 0) return this.active.get(picks[0])!.nextBlock(peer, false, 1);
+    const request =
+      this.continueActive(session, picker, maxAvailability, () => true) ??
+      this.startNew(session, room, ctx, maxAvailability, () => false);
+    if (request) return request;
     // Endgame: every missing piece is under way, so duplicate outstanding blocks to finish sooner.
     // Only then: a peer that merely has nothing new for us must not trigger duplicates mid-transfer.
     const missing = picker.pieceCount - ctx.piecesVerified;
     if (this.active.size + this.verifying.size < missing) return null;
     for (const download of this.active.values()) {
-      if (!offers(download.index)) continue;
-      const request = download.nextBlock(peer, true, ENDGAME_MAX_ASKS);
+      if (!offers(session, download.index)) continue;
+      const endgame = download.nextBlock(session.remotePeerId!, true, ENDGAME_MAX_ASKS);
+      if (endgame) return endgame;
+    }
+    return null;
+  }
+
+  /** The next block of a piece already under way that `session` can send, lowest piece first among `wanted`. */
+  private continueActive(
+    session: PeerSession,
+    picker: PiecePicker,
+    maxAvailability: number,
+    wanted: (index: PieceIndex) => boolean,
+  ): BlockRequest | null {
+    const peer = session.remotePeerId!;
+    const downloads = [...this.active.values()].filter((d) => wanted(d.index)).sort((a, b) => a.index - b.index);
+    for (const download of downloads) {
+      if (!offers(session, download.index) || this.avoids(download.index, peer, picker)) continue;
+      if (picker.availabilityOf(download.index) > maxAvailability) continue;
+      const request = download.nextBlock(peer, false, 1);
       if (request) return request;
     }
     return null;
+  }
+
+  /** Starts the pieces the picker chooses (critical range first), skipping `skip`; returns the first block. */
+  private startNew(
+    session: PeerSession,
+    room: number,
+    ctx: ScheduleContext,
+    maxAvailability: number,
+    skip: (index: PieceIndex) => boolean,
+  ): BlockRequest | null {
+    const { picker, manifest } = ctx;
+    const peer = session.remotePeerId!;
+    const order = this.order;
+    const picks = picker.pick(session.remotePieces!, Math.ceil((room * BLOCK_BYTES) / manifest.pieceLength), {
+      order: order === 'rarest' && ctx.piecesVerified < RANDOM_FIRST_PIECES ? 'random' : order,
+      critical: this.critical,
+      maxAvailability,
+      skip: (i) => skip(i) || this.active.has(i) || this.verifying.has(i) || this.avoids(i, peer, picker),
+    });
+    for (const index of picks) this.active.set(index, new PieceDownload(index, pieceBytes(manifest, index)));
+    return picks.length > 0 ? this.active.get(picks[0])!.nextBlock(peer, false, 1) : null;
   }
 
   /** Avoid a peer for a piece it sent bad data for (unless nobody else has that piece) or just refused. */
@@ -91,4 +124,9 @@ export class RequestScheduler {
     if (!avoided?.has(peer)) return false;
     return picker.availabilityOf(index) > avoided.size;
   }
+}
+
+function offers(session: PeerSession, index: PieceIndex): boolean {
+  const pieces = session.remotePieces;
+  return pieces === 'all' || (pieces !== null && pieces.has(index));
 }

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { FileSummary } from '../app-model.ts';
+import { mediaKind } from '../chunks/media-kind.ts';
 import { defineElement } from './define.ts';
 import { displayText, formatBytes, formatPercent, progressFraction } from './format.ts';
 import { msg } from './messages.ts';
@@ -16,9 +17,11 @@ const COLLAPSED_LIMIT = 100;
 /**
  * The files of a share with their sizes; with `verified` set, how much of
  * each is here; with `saving` set, each row gets a Save button and shows how
- * its save went.
+ * its save went; with `canPreview`, videos, audio and images get a Play or
+ * View button.
  *
  * @fires save-requested - CustomEvent<{ fileIndex: number }>.
+ * @fires preview-requested - CustomEvent<{ fileIndex: number }>.
  */
 export class ShoalFileList extends LitElement {
   static override properties = {
@@ -26,6 +29,7 @@ export class ShoalFileList extends LitElement {
     verified: { attribute: false },
     saving: { attribute: false },
     canSave: { attribute: false },
+    canPreview: { attribute: false },
     expanded: { state: true },
   };
 
@@ -108,6 +112,7 @@ export class ShoalFileList extends LitElement {
   /** Per-file save progress, keyed by file index; null when files are not saveable here. */
   declare saving: ReadonlyMap<number, SaveState> | null;
   declare canSave: boolean;
+  declare canPreview: boolean;
   declare private expanded: boolean;
 
   constructor() {
@@ -116,6 +121,7 @@ export class ShoalFileList extends LitElement {
     this.verified = null;
     this.saving = null;
     this.canSave = false;
+    this.canPreview = false;
     this.expanded = false;
   }
 
@@ -135,11 +141,16 @@ export class ShoalFileList extends LitElement {
 
   #renderFile(file: FileSummary, index: number) {
     const path = displayText(file.path);
+    const state = this.saving?.get(index);
     return html`<li>
       <span class="path">${path}</span>
       <span class="size">${formatBytes(file.size)}</span>
-      ${this.saving ? this.#renderSave(path, index, this.saving.get(index)) : nothing}
+      <span class="actions">
+        ${this.canPreview ? this.#renderPreview(path, file, index) : nothing}
+        ${this.saving ? this.#renderSave(path, index, state) : nothing}
+      </span>
       ${this.verified ? this.#renderProgress(path, file, this.verified[index] ?? 0) : nothing}
+      ${state?.status === 'error' ? html`<span class="state-error" role="alert">${state.message}</span>` : nothing}
     </li>`;
   }
 
@@ -152,31 +163,40 @@ export class ShoalFileList extends LitElement {
     </span>`;
   }
 
+  #renderPreview(path: string, file: FileSummary, index: number) {
+    const kind = mediaKind(file.mime);
+    if (!kind || file.size === 0) return nothing;
+    const image = kind === 'image';
+    return html`<button
+      type="button"
+      data-testid="preview-file"
+      aria-label=${image ? msg.viewLabel(path) : msg.playLabel(path)}
+      @click=${() => this.#dispatch('preview-requested', index)}
+    >
+      ${image ? msg.view : msg.play}
+    </button>`;
+  }
+
   #renderSave(path: string, index: number, state: SaveState | undefined) {
     const busy = state?.status === 'pending';
     return html`
-      <span class="actions">
-        <button
-          type="button"
-          data-testid="save-file"
-          aria-label=${msg.saveLabel(path)}
-          title=${this.canSave ? msg.saveLabel(path) : msg.saveNotReady}
-          ?disabled=${!this.canSave || busy}
-          @click=${() => this.#requestSave(index)}
-        >
-          ${busy ? msg.saving : msg.save}
-        </button>
-        ${state?.status === 'complete' ? html`<span class="state-ok">${msg.saved}</span>` : nothing}
-      </span>
-      ${state?.status === 'error'
-        ? html`<span class="state-error" role="alert">${state.message}</span>`
-        : nothing}
+      <button
+        type="button"
+        data-testid="save-file"
+        aria-label=${msg.saveLabel(path)}
+        title=${this.canSave ? msg.saveLabel(path) : msg.saveNotReady}
+        ?disabled=${!this.canSave || busy}
+        @click=${() => this.#dispatch('save-requested', index)}
+      >
+        ${busy ? msg.saving : msg.save}
+      </button>
+      ${state?.status === 'complete' ? html`<span class="state-ok">${msg.saved}</span>` : nothing}
     `;
   }
 
-  #requestSave(fileIndex: number): void {
+  #dispatch(type: 'save-requested' | 'preview-requested', fileIndex: number): void {
     this.dispatchEvent(
-      new CustomEvent<{ fileIndex: number }>('save-requested', {
+      new CustomEvent<{ fileIndex: number }>(type, {
         detail: { fileIndex },
         bubbles: true,
         composed: true,

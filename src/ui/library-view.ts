@@ -151,8 +151,9 @@ export class ShoalLibraryView extends LitElement {
   }
 
   async #saveAll(app: ShoalApp, item: LibraryItem): Promise<void> {
+    // Several files go out as one zip, streamed: one download instead of many.
     const files = app.snapshot(item.swarmId)?.files ?? [];
-    for (let i = 0; i < files.length; i++) await this.#run(app.saveFile(item.swarmId, i));
+    await this.#run(files.length === 1 ? app.saveFile(item.swarmId, 0) : app.saveZip(item.swarmId));
   }
 
   async #copy(item: LibraryItem, event: Event): Promise<void> {
@@ -167,7 +168,7 @@ export class ShoalLibraryView extends LitElement {
   }
 
   /** Runs a user action; a failure becomes the notice at the top. */
-  async #run(action: Promise<void>): Promise<void> {
+  async #run(action: Promise<unknown>): Promise<void> {
     try {
       await action;
       this.notice = null;

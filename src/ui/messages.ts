@@ -107,6 +107,21 @@ export const en = {
   saved: 'Saved',
   saveLabel: (path: string) => `Save ${path}`,
   saveNotReady: 'Available once the download is complete and verified.',
+  saveAllZip: 'Save all as .zip',
+  saveAllFolder: 'Save all to a folder',
+  saveAllZipLabel: (name: string) => `Save every file of ${name} as one .zip`,
+  saveAllFolderLabel: (name: string) => `Save every file of ${name} into a folder you choose`,
+  savedToDownloads: 'Handed to your downloads',
+
+  play: 'Play',
+  view: 'View',
+  playLabel: (path: string) => `Play ${path} while it downloads`,
+  viewLabel: (path: string) => `View ${path} while it downloads`,
+  closePreview: 'Close',
+  closePreviewLabel: (path: string) => `Close the preview of ${path}`,
+  previewLoading: 'Opening…',
+  previewHint: 'Plays while downloading: what you watch next is fetched first.',
+  previewFailed: 'This file could not be played in the page. It may be damaged or in a format this browser does not play.',
 
   retry: 'Retry',
   resumedPieces: (pieces: number) =>
@@ -167,6 +182,7 @@ export const en = {
     'Your browser ran out of storage space, so the download is paused. Every verified piece is kept. Free some space (delete items from your library below the share area) — Shoal retries by itself, or press Retry.',
   errorHashingFailed: (detail: string) => `Could not read the files to share: ${detail}`,
   errorSaveFailed: (detail: string) => `Could not save the file: ${detail}`,
+  errorStreamUnavailable: (detail: string) => `This file cannot be played here yet: ${detail}`,
   errorUnknown: (detail: string) => `Something went wrong: ${detail}`,
 };
 
@@ -196,6 +212,8 @@ export function errorMessage(code: ShoalErrorCode, detail: string): string {
       return msg.errorHashingFailed(detail);
     case 'save-failed':
       return msg.errorSaveFailed(detail);
+    case 'stream-unavailable':
+      return msg.errorStreamUnavailable(detail);
     case 'unknown':
       return msg.errorUnknown(detail);
   }

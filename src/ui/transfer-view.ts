@@ -1,8 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { ShoalApp, SwarmId, TransferSnapshot } from '../app-model.ts';
 import { defineElement } from './define.ts';
+import { mediaKind } from '../chunks/media-kind.ts';
 import './file-list.ts';
 import type { SaveState } from './file-list.ts';
+import './media-preview.ts';
+import './save-all.ts';
 import { displayText, formatBytes, formatPercent, progressFraction } from './format.ts';
 import { caughtErrorMessage, errorMessage, msg } from './messages.ts';
 import { baseStyles, panelStyles } from './styles.ts';
@@ -15,6 +18,7 @@ export class ShoalTransferView extends LitElement {
     app: { attribute: false },
     swarmId: { attribute: false },
     saving: { state: true },
+    previewing: { state: true },
   };
 
   static override styles = [
@@ -45,6 +49,8 @@ export class ShoalTransferView extends LitElement {
   declare app: ShoalApp | undefined;
   declare swarmId: SwarmId;
   declare private saving: ReadonlyMap<number, SaveState>;
+  /** The file shown in the inline player, if any. */
+  declare private previewing: number | null;
   readonly #swarm = new SwarmController(this, () => this.app);
 
   constructor() {
@@ -52,11 +58,15 @@ export class ShoalTransferView extends LitElement {
     this.app = undefined;
     this.swarmId = '';
     this.saving = new Map();
+    this.previewing = null;
   }
 
   override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    // Save results belong to one swarm; a different link starts clean.
-    if (changed.has('swarmId')) this.saving = new Map();
+    // Save results and the player belong to one swarm; a different link starts clean.
+    if (changed.has('swarmId')) {
+      this.saving = new Map();
+      this.previewing = null;
+    }
   }
 
   override render() {
@@ -97,17 +107,42 @@ export class ShoalTransferView extends LitElement {
         ${snap.files.length > 0
           ? html`<section aria-labelledby="files">
               <h3 id="files">${msg.filesHeading} · ${msg.fileCount(snap.files.length)}</h3>
+              ${this.#renderPreview(snap)}
+              ${snap.files.length > 1
+                ? html`<shoal-save-all
+                    .app=${this.app}
+                    .swarmId=${this.swarmId}
+                    .name=${displayText(snap.name ?? '')}
+                    .canSave=${complete}
+                  ></shoal-save-all>`
+                : nothing}
               <shoal-file-list
                 .files=${snap.files}
                 .verified=${complete ? null : snap.fileBytesVerified}
                 .saving=${this.saving}
                 .canSave=${complete}
+                .canPreview=${!snap.inOtherTab}
                 @save-requested=${this.#onSaveRequested}
+                @preview-requested=${(e: CustomEvent<{ fileIndex: number }>) => (this.previewing = e.detail.fileIndex)}
               ></shoal-file-list>
             </section>`
           : nothing}
       </article>
     `;
+  }
+
+  #renderPreview(snap: TransferSnapshot) {
+    const file = this.previewing === null ? undefined : snap.files[this.previewing];
+    const kind = file && mediaKind(file.mime);
+    if (!file || !kind) return nothing;
+    return html`<shoal-media-preview
+      .app=${this.app}
+      .swarmId=${this.swarmId}
+      .fileIndex=${this.previewing}
+      .path=${file.path}
+      .kind=${kind}
+      @preview-closed=${() => (this.previewing = null)}
+    ></shoal-media-preview>`;
   }
 
   #phaseText(snap: TransferSnapshot): string {
@@ -152,13 +187,11 @@ export class ShoalTransferView extends LitElement {
     this.#setSaveState(fileIndex, { status: 'pending' });
     let next: SaveState | null;
     try {
-      await app.saveFile(swarmId, fileIndex);
-      next = { status: 'complete' };
+      // Dismissing the save dialog is a choice, not a failure.
+      next = (await app.saveFile(swarmId, fileIndex)) === 'cancelled' ? null : { status: 'complete' };
     } catch (err) {
-      // Dismissing the browser's save dialog is a choice, not a failure.
-      const dismissed = err instanceof DOMException && err.name === 'AbortError';
-      if (!dismissed) console.error('shoal: saving file failed', err);
-      next = dismissed ? null : { status: 'error', message: caughtErrorMessage(err) };
+      console.error('shoal: saving file failed', err);
+      next = { status: 'error', message: caughtErrorMessage(err) };
     }
     // The view may have moved on to another link while the save ran.
     if (this.swarmId === swarmId) this.#setSaveState(fileIndex, next);

@@ -10,9 +10,13 @@ import { parseShareLink } from '../../src/chunks/share-link.ts';
 /**
  * Every page keeps WebRTC on loopback (only 127.0.0.1 candidates are sent or
  * accepted) and records its RTCPeerConnections so a test can read their stats.
+ * The File System Access pickers are hidden (a test cannot answer a native
+ * dialog), so saves take the download path other browsers take; a test that
+ * wants a picker installs one answering with an origin-private folder.
  */
 function installHooks(): void {
   (window as unknown as { __shoalTestHooks: object }).__shoalTestHooks = { onlyCandidateAddress: '127.0.0.1' };
+  Object.assign(window, { showSaveFilePicker: undefined, showDirectoryPicker: undefined });
   const recorded: RTCPeerConnection[] = [];
   (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections = recorded;
   const Native = window.RTCPeerConnection;

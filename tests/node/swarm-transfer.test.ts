@@ -73,6 +73,23 @@ describe('two swarms over an in-memory channel', () => {
     expect(leech.stats().bytesDownloaded).toBe(content.data.byteLength);
   });
 
+  it('fetch a critical range first and strictly in order, then the rest', async () => {
+    const content = await makeContent(seededBytes(64 * PIECE, 12), PIECE);
+    const rng = seededRandom(5);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leech = swarmFor(content, { seed: false, store: new MemoryPieceStore(), rng });
+    const verified: number[] = [];
+    leech.events.on('manifestReceived', () => leech.setCriticalRange({ from: 40, to: 46 }));
+    leech.events.on('pieceVerified', (index) => verified.push(index));
+    const done = completion(leech);
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(a);
+    leech.addChannel(b);
+    await done;
+    expect(verified.slice(0, 6)).toEqual([40, 41, 42, 43, 44, 45]);
+    expect(new Set(verified).size).toBe(64);
+  });
+
   it('reject a corrupted piece, never store it, and fetch it again', async () => {
     const content = await makeContent(seededBytes(9 * PIECE, 11), PIECE);
     const rng = seededRandom(2);

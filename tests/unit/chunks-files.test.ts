@@ -6,9 +6,8 @@ import { createManifest, pieceCount, type Manifest } from '../../src/chunks/mani
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import { shareName } from '../../src/chunks/piece-hasher.ts';
 import { StorageError } from '../../src/chunks/piece-store.ts';
-import { plainReader } from '../../src/chunks/plain-reader.ts';
-import { publicContent } from '../../src/chunks/share-access.ts';
-import { assembleFile, SaveError } from '../../src/chunks/save-files.ts';
+import { ReadError, fileStream, readFileRange, storedPieces } from '../../src/chunks/plain-reader.ts';
+import { publicContent, type Listing } from '../../src/chunks/share-access.ts';
 import { bytesEqual, sha256 } from '../../src/chunks/sha256.ts';
 import { seededBytes } from '../support/content.ts';
 
@@ -69,31 +68,66 @@ describe('reading pieces from dropped files', () => {
   });
 });
 
-describe('assembling files from stored pieces', () => {
-  it('rebuilds each file exactly, with its mime type', async () => {
+/** A public share's listing is its manifest's files in the manifest's layout. */
+const listingOf = (manifest: Manifest): Listing => publicContent(manifest).listing as Listing;
+
+describe('reading files from stored pieces', () => {
+  async function concat(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+    const parts: Uint8Array[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return new Uint8Array(await new Blob(parts as BlobPart[]).arrayBuffer());
+  }
+
+  it('streams each file exactly, one chunk per piece it touches', async () => {
     const { data, manifest } = fixture();
-    const store = await storeWithAllPieces(data, manifest);
+    const pieces = storedPieces(await storeWithAllPieces(data, manifest));
     let at = 0;
     for (let f = 0; f < manifest.files.length; f++) {
-      const blob = await assembleFile(plainReader(publicContent(manifest), store), f);
       const size = manifest.files[f].size;
-      expect(blob.size).toBe(size);
-      expect(blob.type).toBe(manifest.files[f].mime);
-      expect(new Uint8Array(await blob.arrayBuffer())).toEqual(data.subarray(at, at + size));
+      const bytes = new Uint8Array(await new Response(fileStream(listingOf(manifest), f, pieces)).arrayBuffer());
+      expect(bytes).toEqual(data.subarray(at, at + size));
       at += size;
     }
   });
 
-  it('fails with SaveError("incomplete") when a piece is missing or short', async () => {
+  it('reads any byte range of a file, across piece boundaries', async () => {
+    const { data, manifest } = fixture();
+    const pieces = storedPieces(await storeWithAllPieces(data, manifest));
+    const fileStart = manifest.files[0].size + manifest.files[1].size + manifest.files[2].size;
+    for (const [start, end] of [[0, 1], [P - 1000, P + 10], [5, 2 * P + 5], [2 * P + 4, 2 * P + 5], [7, 7]]) {
+      const bytes = await concat(readFileRange(listingOf(manifest), 3, { start, end }, pieces));
+      expect(bytes).toEqual(data.subarray(fileStart + start, fileStart + end));
+    }
+  });
+
+  it('asks only for the pieces the range touches', async () => {
+    const { data, manifest } = fixture();
+    const stored = storedPieces(await storeWithAllPieces(data, manifest));
+    const asked: number[] = [];
+    await concat(readFileRange(listingOf(manifest), 3, { start: P + 100, end: P + 200 }, (i) => (asked.push(i), stored(i))));
+    expect(asked).toEqual([2]);
+  });
+
+  it('refuses a range outside the file', async () => {
+    const { data, manifest } = fixture();
+    const pieces = storedPieces(await storeWithAllPieces(data, manifest));
+    for (const [start, end] of [[-1, 3], [0, 701], [5, 4], [0.5, 3]]) {
+      await expect(concat(readFileRange(listingOf(manifest), 2, { start, end }, pieces))).rejects.toMatchObject({ code: 'bad-range' });
+    }
+    await expect(concat(readFileRange(listingOf(manifest), 9, { start: 0, end: 0 }, pieces))).rejects.toMatchObject({ code: 'bad-range' });
+  });
+
+  it('fails with ReadError("incomplete") when a piece is missing or short', async () => {
     const { data, manifest } = fixture();
     const store = await storeWithAllPieces(data, manifest);
     const missing = new MemoryPieceStore();
     await missing.put(0, (await store.get(0))!);
-    await expect(assembleFile(plainReader(publicContent(manifest), missing), 3)).rejects.toMatchObject({ code: 'incomplete' });
+    const pieces = storedPieces(missing);
+    await expect(new Response(fileStream(listingOf(manifest), 3, pieces)).arrayBuffer()).rejects.toMatchObject({ code: 'incomplete' });
     await missing.put(1, new Uint8Array(5));
-    const error = await assembleFile(plainReader(publicContent(manifest), missing), 2).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(SaveError);
-    expect((error as SaveError).code).toBe('incomplete');
+    const error = await new Response(fileStream(listingOf(manifest), 2, pieces)).arrayBuffer().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReadError);
+    expect((error as ReadError).code).toBe('incomplete');
   });
 });
 

@@ -3,7 +3,6 @@ import { DecryptError } from '../../src/chunks/aes-gcm.ts';
 import { decodeBase64url } from '../../src/chunks/base64url.ts';
 import { openPrivateShare } from '../../src/chunks/manifest-cipher.ts';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
-import { plainReader } from '../../src/chunks/plain-reader.ts';
 import { metadataCheck, privateAccess, relayAccess, type ShareAccess, type ShareContent } from '../../src/chunks/share-access.ts';
 import { bytesEqual, sha256 } from '../../src/chunks/sha256.ts';
 import { deriveShareKeys } from '../../src/chunks/share-key.ts';
@@ -11,6 +10,7 @@ import { formatShareLink } from '../../src/chunks/share-link.ts';
 import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
 import { Swarm } from '../../src/swarm/swarm.ts';
 import { randomPeerIdFrom, seededBytes, seededRandom } from '../support/content.ts';
+import { readPlain } from '../support/plain-read.ts';
 import { SOURCE, buildShare, decryptFiles } from './private-share-fixture.ts';
 
 /**
@@ -91,10 +91,10 @@ describe('a private share in the swarm', () => {
     await expect(decryptFiles(guessed, await openPrivateShare(keys, share.envelope), relayed)).rejects.toThrow(DecryptError);
 
     // The key holder, which only ever talked to the relay, reads every file through the plaintext reader.
-    const reader = plainReader(holder.opened[0], holderStore);
-    for (const [index, file] of reader.listing.files.entries()) {
+    const held = holder.opened[0];
+    for (const [index, file] of held.listing!.files.entries()) {
       const source = SOURCE.find((f) => f.path === file.path)!;
-      expect(bytesEqual(await reader.readPlain(index, 0, file.size), source.bytes), file.path).toBe(true);
+      expect(bytesEqual(await readPlain(held, holderStore, index, 0, file.size), source.bytes), file.path).toBe(true);
     }
   });
 
