@@ -57,3 +57,15 @@ const UNSAFE_DISPLAY_CHARS = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202
 export function displayText(text: string): string {
   return text.replace(UNSAFE_DISPLAY_CHARS, '\uFFFD');
 }
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A moment as "29 Nov 2026, 18:43" in the reader's language (`lang` is a BCP 47 tag). */
+export function formatDateTime(ms: number, lang: string): string {
+  let format = dateTimeFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+    dateTimeFormats.set(lang, format);
+  }
+  return format.format(ms);
+}

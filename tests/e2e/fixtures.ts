@@ -54,7 +54,7 @@ export function sha256Hex(bytes: Buffer | Uint8Array): string {
 /** Drops files into the home page and returns the share link. */
 export async function share(page: Page, files: TestFile[]): Promise<string> {
   await page.goto('/');
-  await page.locator('input[type=file]').setInputFiles(files.map((f) => f.path));
+  await page.locator('input[data-picker=files]').setInputFiles(files.map((f) => f.path));
   const link = page.getByTestId('share-link');
   await expect(link).toBeVisible({ timeout: 60_000 });
   const href = await link.getAttribute('href');
