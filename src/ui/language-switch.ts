@@ -30,6 +30,10 @@ export class ShoalLanguageSwitch extends LitElement {
         color: var(--shoal-on-accent);
         font-weight: 700;
       }
+      /* Outranks the base hover colour, which would leave light text on a light background. */
+      button[aria-pressed='true']:hover:not(:disabled) {
+        background: var(--shoal-accent-hover);
+      }
       button:focus-visible {
         outline-offset: -3px;
       }

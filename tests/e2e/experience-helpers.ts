@@ -18,7 +18,9 @@ export async function keepScreenshot(page: Page, testInfo: TestInfo, name: strin
 
 /** Runs every axe rule on the page as it is now; any violation fails with the rule, nodes and fix. */
 export async function expectNoAxeViolations(page: Page, screen: string): Promise<void> {
+  const started = Date.now();
   const { violations } = await new AxeBuilder({ page }).analyze();
+  console.log(`axe on ${screen}: ${Date.now() - started} ms`);
   const summary = violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`,
   );
