@@ -1,5 +1,6 @@
 import { ShoalRuntime } from './shoal-runtime.ts';
 import { WebRtcTransport } from './swarm/webrtc-transport.ts';
+import { initLocale } from './ui/locale.ts';
 import './ui/shoal-app.ts';
 import { registerServiceWorker } from './ui/service-worker.ts';
 
@@ -44,6 +45,7 @@ const runtime = new ShoalRuntime({
 });
 window.__shoal = runtime;
 
+initLocale();
 const app = document.createElement('shoal-app');
 app.app = runtime;
 document.body.append(app);

@@ -7,7 +7,8 @@ import { msg } from './messages.ts';
 import { baseStyles } from './styles.ts';
 
 /**
- * Where files to share come in: drag and drop (files and whole folders) or
+ * Where files to share come in: drag and drop (files and whole folders), the
+ * file picker or the folder picker; Enter or Space on the focused zone opens
  * the file picker. While `hashing` is set it shows progress instead.
  *
  * @fires files-chosen - CustomEvent<ShareInputFile[]>, the chosen files with relative paths.
@@ -33,6 +34,12 @@ export class ShoalDropZone extends LitElement {
         border-radius: var(--shoal-radius);
         background: var(--shoal-surface);
         transition: border-color 0.15s, background 0.15s;
+      }
+      .pickers {
+        display: flex;
+        flex-wrap: wrap;
+        justify-content: center;
+        gap: 0.5rem;
       }
       .zone.over {
         border-color: var(--shoal-accent);
@@ -75,7 +82,10 @@ export class ShoalDropZone extends LitElement {
     return html`
       <section
         class="zone ${this.dragOver ? 'over' : ''}"
+        data-testid="drop-zone"
         aria-label=${msg.dropZoneLabel}
+        tabindex=${this.hashing ? -1 : 0}
+        @keydown=${this.#onKeyDown}
         @dragenter=${this.#onDragOver}
         @dragover=${this.#onDragOver}
         @dragleave=${this.#onDragLeave}
@@ -96,11 +106,24 @@ export class ShoalDropZone extends LitElement {
       </svg>
       <h2>${msg.dropTitle}</h2>
       <p class="muted">${msg.dropHint}</p>
-      <button class="primary" type="button" @click=${this.#openPicker}>${msg.chooseFiles}</button>
+      <div class="pickers">
+        <button class="primary" type="button" @click=${() => this.#openPicker('files')}>${msg.chooseFiles}</button>
+        <button type="button" @click=${() => this.#openPicker('folder')}>${msg.chooseFolder}</button>
+      </div>
       <input
         class="visually-hidden"
         type="file"
+        data-picker="files"
         multiple
+        tabindex="-1"
+        aria-hidden="true"
+        @change=${this.#onPicked}
+      />
+      <input
+        class="visually-hidden"
+        type="file"
+        data-picker="folder"
+        webkitdirectory
         tabindex="-1"
         aria-hidden="true"
         @change=${this.#onPicked}
@@ -126,8 +149,16 @@ export class ShoalDropZone extends LitElement {
     `;
   }
 
-  #openPicker(): void {
-    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  #openPicker(kind: 'files' | 'folder'): void {
+    this.renderRoot.querySelector<HTMLInputElement>(`input[data-picker=${kind}]`)?.click();
+  }
+
+  #onKeyDown(event: KeyboardEvent): void {
+    // Only the zone itself: its buttons already answer Enter and Space.
+    if (this.hashing || event.target !== event.currentTarget) return;
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    this.#openPicker('files');
   }
 
   #onPicked(event: Event): void {

@@ -81,3 +81,15 @@ export function roughDuration(seconds: number): RoughDuration | null {
 export function shortPeerId(peerId: string): string {
   return peerId.slice(0, 8);
 }
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A moment as "29 Nov 2026, 18:43" in the reader's language (`lang` is a BCP 47 tag). */
+export function formatDateTime(ms: number, lang: string): string {
+  let format = dateTimeFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' });
+    dateTimeFormats.set(lang, format);
+  }
+  return format.format(ms);
+}

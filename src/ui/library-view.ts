@@ -2,12 +2,10 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { LibraryItem, ShoalApp, SwarmId } from '../app-model.ts';
 import { copyLink } from './copy-link.ts';
 import { defineElement } from './define.ts';
-import { displayText, formatBytes, formatPercent, progressFraction } from './format.ts';
+import { displayText, formatBytes, formatDateTime, formatPercent, progressFraction } from './format.ts';
 import { caughtErrorMessage, msg } from './messages.ts';
 import { baseStyles, panelStyles } from './styles.ts';
 import { SwarmController } from './swarm-controller.ts';
-
-const WHEN = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * Everything this browser holds: open, save, copy the link, seed or not,
@@ -120,7 +118,7 @@ export class ShoalLibraryView extends LitElement {
           ${complete ? msg.libraryComplete : msg.libraryPartial(formatPercent(fraction))} ·
           ${item.origin === 'shared' ? msg.libraryShared : msg.libraryDownloaded} ·
           ${item.visibility === 'public' ? nothing : html`${msg.libraryPrivate} ·`}
-          ${item.active ? msg.libraryActive : msg.libraryLastActive(WHEN.format(item.lastActivityAtMs))}
+          ${item.active ? msg.libraryActive : msg.libraryLastActive(formatDateTime(item.lastActivityAtMs, msg.lang))}
         </span>
         <a class="link muted" data-testid="library-link" href=${item.link}>${item.link}</a>
         <div class="actions">

@@ -6,6 +6,12 @@ import { roughDuration } from './format.ts';
  * the same shape (`Messages`); components read strings only from `msg`.
  */
 export const en = {
+  /** BCP 47 tag: <html lang>, dates and numbers. */
+  lang: 'en',
+  /** This language's own name, for the language switch. */
+  languageName: 'English',
+  languageSwitchLabel: 'Language',
+  pageTitle: 'Shoal — share files peer to peer',
   appName: 'Shoal',
   tagline: 'Share files peer to peer, straight from your browser.',
   privacyNote:
@@ -13,9 +19,10 @@ export const en = {
   homeLink: 'Share your own files',
 
   dropTitle: 'Share files',
-  dropHint: 'Drag files or folders here, or',
+  dropHint: 'Drag files or a folder here, paste them (Ctrl+V), or',
   chooseFiles: 'Choose files',
-  dropZoneLabel: 'Drop files or folders to share',
+  chooseFolder: 'Choose a folder',
+  dropZoneLabel: 'Drop files or folders to share, or press Enter to choose files',
   dropEmpty: 'That drop contained no files.',
   dropReadFailed: (detail: string) => `Some dropped files could not be read: ${detail}`,
   hashingTitle: 'Preparing your share…',
@@ -49,6 +56,10 @@ export const en = {
   visibilityPassword:
     'Private and password-protected: the link opens only with the password. Send the password separately from the link.',
   visibilityRelay: 'Relaying encrypted pieces: this browser cannot read them.',
+  shareVia: 'Share…',
+  shareViaFailed: (detail: string) => `Could not open the share sheet: ${detail}`,
+  qrLabel: 'QR code of the share link',
+  qrHint: 'Scan with a phone camera to open the link there.',
   keepOpen:
     'Keep this page open: your browser is the source. Anyone with the link downloads straight from you and from each other.',
   statPeers: 'Peers',
@@ -188,8 +199,12 @@ export const en = {
 
 export type Messages = typeof en;
 
-/** The active catalogue. */
-export const msg: Messages = en;
+/** The active catalogue; locale.ts switches it (ES modules export the live binding). */
+export let msg: Messages = en;
+
+export function useMessages(catalogue: Messages): void {
+  msg = catalogue;
+}
 
 /** The sentence a person sees for an error code; `detail` fills in where it helps. */
 export function errorMessage(code: ShoalErrorCode, detail: string): string {

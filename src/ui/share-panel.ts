@@ -3,10 +3,12 @@ import type { ShoalApp, SwarmId, TransferSnapshot } from '../app-model.ts';
 import { copyLink, type CopyOutcome } from './copy-link.ts';
 import { defineElement } from './define.ts';
 import './file-list.ts';
+import './qr-code.ts';
 import { displayText, formatBytes, formatRate } from './format.ts';
 import { errorMessage, msg } from './messages.ts';
 import { baseStyles, panelStyles } from './styles.ts';
 import { SwarmController } from './swarm-controller.ts';
+import { canShareLink, shareLink } from './web-share.ts';
 
 const COPIED_NOTICE_MS = 2000;
 
@@ -18,6 +20,7 @@ export class ShoalSharePanel extends LitElement {
     app: { attribute: false },
     swarmId: { attribute: false },
     copyStatus: { state: true },
+    shareProblem: { state: true },
   };
 
   static override styles = [
@@ -28,6 +31,21 @@ export class ShoalSharePanel extends LitElement {
         font-size: 1.25rem;
         overflow-wrap: anywhere;
       }
+      .link-area {
+        display: grid;
+        grid-template-columns: minmax(0, 1fr) 9.5rem;
+        gap: 1rem 1.5rem;
+        align-items: start;
+      }
+      @media (max-width: 36rem) {
+        .link-area {
+          grid-template-columns: minmax(0, 1fr);
+        }
+        figure {
+          justify-self: center;
+          width: min(100%, 13rem);
+        }
+      }
       .link-row {
         display: flex;
         flex-wrap: wrap;
@@ -35,7 +53,7 @@ export class ShoalSharePanel extends LitElement {
         align-items: center;
       }
       .link {
-        flex: 1 1 16rem;
+        flex: 1 1 100%;
         min-width: 0;
         font-family: var(--shoal-mono);
         font-size: 0.9rem;
@@ -50,7 +68,17 @@ export class ShoalSharePanel extends LitElement {
       }
       .copy-status {
         min-height: 1.5em;
+        margin-top: 0.35rem;
         color: var(--shoal-ok);
+      }
+      figure {
+        margin: 0;
+        display: grid;
+        gap: 0.35rem;
+      }
+      figcaption {
+        font-size: 0.8rem;
+        text-align: center;
       }
       h3 {
         font-size: 1rem;
@@ -62,6 +90,7 @@ export class ShoalSharePanel extends LitElement {
   declare app: ShoalApp | undefined;
   declare swarmId: SwarmId;
   declare private copyStatus: CopyStatus;
+  declare private shareProblem: string | null;
   readonly #swarm = new SwarmController(this, () => this.app);
   #copyTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -70,6 +99,7 @@ export class ShoalSharePanel extends LitElement {
     this.app = undefined;
     this.swarmId = '';
     this.copyStatus = 'initial';
+    this.shareProblem = null;
   }
 
   override disconnectedCallback(): void {
@@ -85,7 +115,7 @@ export class ShoalSharePanel extends LitElement {
         <h2 id="title">${snap.name === null ? msg.shareHeadingFallback : displayText(snap.name)}</h2>
         <p data-testid="share-visibility">${visibilityText(snap)}</p>
         <p class="muted">${msg.keepOpen}</p>
-        ${this.#renderLink(snap.link)} ${this.#renderStatus(snap)}
+        ${this.#renderLink(snap.link, snap.name)} ${this.#renderStatus(snap)}
         <dl class="stats">
           <div><dt>${msg.statPeers}</dt><dd>${snap.peerCount}</dd></div>
           <div><dt>${msg.statUploaded}</dt><dd>${formatBytes(snap.bytesUploaded)}</dd></div>
@@ -101,20 +131,30 @@ export class ShoalSharePanel extends LitElement {
     `;
   }
 
-  #renderLink(link: string) {
+  #renderLink(link: string, name: string | null) {
     return html`
-      <div>
-        <p class="label" id="link-label">${msg.shareLinkLabel}</p>
-        <div class="link-row" role="group" aria-labelledby="link-label">
-          <a class="link" data-testid="share-link" href=${link}>${link}</a>
-          <button class="primary" type="button" @click=${() => this.#copy(link)}>
-            ${msg.copyLink}
-          </button>
+      <div class="link-area">
+        <div>
+          <p class="label" id="link-label">${msg.shareLinkLabel}</p>
+          <div class="link-row" role="group" aria-labelledby="link-label">
+            <a class="link" data-testid="share-link" href=${link}>${link}</a>
+            <button class="primary" type="button" @click=${() => this.#copy(link)}>${msg.copyLink}</button>
+            ${canShareLink(link)
+              ? html`<button type="button" data-testid="web-share" @click=${() => this.#share(link, name)}>
+                  ${msg.shareVia}
+                </button>`
+              : nothing}
+          </div>
+          <p class="copy-status" role="status">
+            ${this.copyStatus === 'copied' ? msg.copied : nothing}
+            ${this.copyStatus === 'selected' ? msg.copyFallback : nothing}
+          </p>
+          ${this.shareProblem ? html`<p class="notice error" role="alert">${this.shareProblem}</p>` : nothing}
         </div>
-        <p class="copy-status" role="status">
-          ${this.copyStatus === 'copied' ? msg.copied : nothing}
-          ${this.copyStatus === 'selected' ? msg.copyFallback : nothing}
-        </p>
+        <figure>
+          <shoal-qr-code data-testid="share-qr" .text=${link} .label=${msg.qrLabel}></shoal-qr-code>
+          <figcaption class="muted">${msg.qrHint}</figcaption>
+        </figure>
       </div>
     `;
   }
@@ -127,6 +167,11 @@ export class ShoalSharePanel extends LitElement {
     }
     if (snap.signalingDown) return html`<p class="notice warn" role="status">${msg.signalingDown}</p>`;
     return nothing;
+  }
+
+  async #share(link: string, name: string | null): Promise<void> {
+    const outcome = await shareLink(link, name === null ? msg.shareHeadingFallback : displayText(name));
+    this.shareProblem = outcome.status === 'failed' ? msg.shareViaFailed(outcome.detail) : null;
   }
 
   async #copy(link: string): Promise<void> {

@@ -1,15 +1,17 @@
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, ReactiveElement, css, html, nothing } from 'lit';
 import type { HashingProgress, ShareInputFile, ShoalApp, SwarmId } from '../app-model.ts';
 import { defineElement } from './define.ts';
 import { shoalLogo } from './logo.ts';
 import { takeSharedFiles } from '../chunks/share-target.ts';
 import './drop-zone.ts';
+import './language-switch.ts';
 import './library-view.ts';
 import './open-link.ts';
 import './share-options.ts';
 import './share-panel.ts';
 import './storage-panel.ts';
 import './update-toast.ts';
+import { onLocaleChanged } from './locale.ts';
 import { caughtErrorMessage, msg } from './messages.ts';
 import { routeFor, type Route } from './route.ts';
 import { baseStyles, themeTokens } from './styles.ts';
@@ -55,7 +57,12 @@ export class ShoalAppElement extends LitElement {
       }
       header {
         display: grid;
-        gap: 0.25rem;
+        grid-template-columns: minmax(0, 1fr) auto;
+        gap: 0.25rem 1rem;
+        align-items: start;
+      }
+      header p {
+        grid-column: 1 / -1;
       }
       h1 {
         margin: 0;
@@ -96,6 +103,7 @@ export class ShoalAppElement extends LitElement {
   declare updateReady: (() => void) | null;
   #progress: HashingProgress = { bytesHashed: 0, totalBytes: 0 };
   readonly #progressThrottle = new UpdateThrottle(() => this.requestUpdate(), PROGRESS_INTERVAL_MS);
+  #stopLocaleListener: (() => void) | undefined;
 
   constructor() {
     super();
@@ -112,6 +120,8 @@ export class ShoalAppElement extends LitElement {
     // A file dropped beside the drop zone would otherwise replace this page (and its seeds).
     addEventListener('dragover', preventFileNavigation);
     addEventListener('drop', preventFileNavigation);
+    addEventListener('paste', this.#onPaste);
+    this.#stopLocaleListener = onLocaleChanged(() => requestUpdateTree(this));
   }
 
   override disconnectedCallback(): void {
@@ -119,6 +129,8 @@ export class ShoalAppElement extends LitElement {
     removeEventListener('hashchange', this.#syncRoute);
     removeEventListener('dragover', preventFileNavigation);
     removeEventListener('drop', preventFileNavigation);
+    removeEventListener('paste', this.#onPaste);
+    this.#stopLocaleListener?.();
     this.#progressThrottle.cancel();
   }
 
@@ -132,6 +144,7 @@ export class ShoalAppElement extends LitElement {
       <div class="page">
         <header>
           <h1><a href="#">${shoalLogo()}${msg.appName}</a></h1>
+          <shoal-language-switch></shoal-language-switch>
           <p class="muted">${msg.tagline}</p>
         </header>
         <main>${this.#renderRoute(this.app)}</main>
@@ -197,6 +210,14 @@ export class ShoalAppElement extends LitElement {
     if (files.length > 0) await this.#share(files.map((file) => ({ file, path: file.name })));
   }
 
+  /** Files pasted anywhere on the home screen start a share, as a drop would. */
+  readonly #onPaste = (event: ClipboardEvent): void => {
+    const files = pastedFiles(event);
+    if (files.length === 0 || this.route.kind !== 'home') return;
+    event.preventDefault();
+    void this.#share(files);
+  };
+
   #onFilesChosen(event: CustomEvent<ShareInputFile[]>): Promise<void> {
     return this.#share(event.detail);
   }
@@ -234,6 +255,19 @@ export class ShoalAppElement extends LitElement {
     this.step.abort.abort();
     // Whatever createShare settles with now is stale and dropped.
     this.step = { status: 'initial' };
+  }
+}
+
+/** The files on a paste (files copied in a file manager, a screenshot); none for pasted text. */
+function pastedFiles(event: ClipboardEvent): ShareInputFile[] {
+  return Array.from(event.clipboardData?.files ?? [], (file) => ({ file, path: file.name }));
+}
+
+/** Components read `msg` as they render, so after a language switch every one of them renders again. */
+function requestUpdateTree(root: ReactiveElement): void {
+  root.requestUpdate();
+  for (const child of root.renderRoot.querySelectorAll('*')) {
+    if (child instanceof ReactiveElement) requestUpdateTree(child);
   }
 }
 

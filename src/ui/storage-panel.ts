@@ -66,7 +66,11 @@ export class ShoalStoragePanel extends LitElement {
         ${info === null
           ? html`<p class="muted">${msg.storageUnknown}</p>`
           : html`
-              <progress max="1" .value=${progressFraction(info.usageBytes, info.quotaBytes)}></progress>
+              <progress
+                max="1"
+                .value=${progressFraction(info.usageBytes, info.quotaBytes)}
+                aria-label=${msg.storageHeading}
+              ></progress>
               <p>${msg.storageUsage(formatBytes(info.usageBytes), formatBytes(info.quotaBytes))}</p>
               ${info.persisted
                 ? html`<p class="muted">${msg.storagePersisted}</p>`

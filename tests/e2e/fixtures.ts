@@ -72,7 +72,7 @@ export async function share(page: Page, files: TestFile[], choice: ShareChoice =
   if (choice.public) await page.getByTestId('share-public').check();
   if (choice.password !== undefined) await page.getByTestId('share-password').fill(choice.password);
   if (choice.notKept) await page.getByTestId('share-keep').uncheck();
-  await page.locator('input[type=file]').setInputFiles(files.map((f) => f.path));
+  await page.locator('input[data-picker=files]').setInputFiles(files.map((f) => f.path));
   const link = page.getByTestId('share-link');
   await expect(link).toBeVisible({ timeout: 60_000 });
   const href = await link.getAttribute('href');

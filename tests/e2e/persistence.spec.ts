@@ -106,7 +106,7 @@ test('offline after one visit: the app starts, lists the library and saves the r
 
   await context.setOffline(true);
   await page.reload();
-  await expect(page.locator('input[type=file]')).toBeAttached();
+  await expect(page.locator('input[data-picker=files]')).toBeAttached();
   const item = page.locator(`[data-testid="library-item"][data-swarm-id="${id}"]`);
   await expect(item).toContainText(file.name);
   await item.getByRole('link', { name: file.name }).click();

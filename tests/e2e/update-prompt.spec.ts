@@ -23,7 +23,7 @@ test('a newly deployed version shows an update prompt, and Reload switches to it
     await expect(toast).toContainText('A new version of Shoal is available');
 
     await Promise.all([page.waitForEvent('load'), toast.getByRole('button', { name: 'Reload' }).click()]);
-    await expect(page.locator('input[type=file]')).toBeAttached();
+    await expect(page.locator('input[data-picker=files]')).toBeAttached();
     await expect(page.getByTestId('update-toast')).toHaveCount(0);
     const waiting = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())!.waiting !== null);
     expect(waiting).toBe(false);
