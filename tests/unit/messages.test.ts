@@ -4,8 +4,7 @@ import { CATALOGUES, LOCALES, pickLocale } from '../../src/ui/locale.ts';
 import { en, errorMessage, useMessages, type Messages } from '../../src/ui/messages.ts';
 import { zh } from '../../src/ui/messages-zh.ts';
 
-/** Words that stay as they are in every language: names, key caps and the sample argument. */
-// Names and formats that stay as they are in any language.
+/** Words that stay as they are in every language: names, key caps, the .zip format and the sample argument. */
 const NAMES = /Shoal|Ctrl|Mac|sample\.txt|\.zip/g;
 
 /** Every string a catalogue entry can produce: the text, or the function's output for sample arguments. */
