@@ -52,6 +52,12 @@ type TabMessage =
   | { type: 'stopped'; swarmId: SwarmId }
   | { type: 'library-changed' };
 
+/**
+ * Tabs of different app versions must not read each other's snapshots (their
+ * shapes change between versions): bump the suffix whenever TabMessage or
+ * TransferSnapshot changes. The swarm locks stay shared across versions.
+ */
+const TAB_CHANNEL = 'shoal-tabs-v2';
 const TICK_MS = 1000;
 const LIBRARY_FLUSH_MS = 3000;
 const STORAGE_RETRY_MS = 5000;
@@ -85,7 +91,7 @@ export class ShoalRuntime implements ShoalApp {
     flushIntervalMs: LIBRARY_FLUSH_MS,
   });
   private readonly accesses = new AccessBook(this.held);
-  private readonly tabs = new TabChannel<TabMessage>('shoal', (m) => this.onTabMessage(m));
+  private readonly tabs = new TabChannel<TabMessage>(TAB_CHANNEL, (m) => this.onTabMessage(m));
   private readonly listeners = new Set<() => void>();
   private readonly signaling: SignalingClient;
   private iceServers: IceServer[] = [];

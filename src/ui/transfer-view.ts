@@ -169,7 +169,7 @@ export class ShoalTransferView extends LitElement {
       <div>
         <progress max="1" .value=${fraction} aria-label=${msg.transferProgressLabel}></progress>
         <div class="row">
-          <span class="percent">${formatPercent(fraction)}</span>
+          <span class="percent" data-testid="transfer-percent">${formatPercent(fraction)}</span>
           ${known
             ? html`<span>${msg.bytesOf(formatBytes(doneBytes), formatBytes(snap.totalBytes))}</span>`
             : nothing}

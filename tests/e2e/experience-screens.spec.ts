@@ -92,7 +92,7 @@ test('the transfer view, library and an error pass axe, fit a phone and follow t
   await addTestHooks(leecher.context, { downloadBytesPerSecond: 16 * 1024 });
   await leecher.page.goto(link);
   await expect(leecher.page.getByText(/Downloading from 1 peer/)).toBeVisible({ timeout: 60_000 });
-  await expect(leecher.page.getByText(/^[1-9]\d*(\.\d)?%$/)).toBeVisible({ timeout: 30_000 });
+  await expect(leecher.page.getByTestId('transfer-percent')).toHaveText(/^[1-9]\d*(\.\d)?%$/, { timeout: 30_000 });
   await screenshotsOf(leecher.page, testInfo, 'transfer-downloading');
   await expect(leecher.page.getByTestId('download-complete')).toHaveCount(0);
   await checkAtPhoneWidth(leecher.page, 'transfer-downloading');

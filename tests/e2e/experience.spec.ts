@@ -138,7 +138,7 @@ test('the drop zone works from the keyboard: Tab reaches it with a visible ring,
   await page.goto('/');
   await expect(page.getByTestId('drop-zone')).toBeVisible();
   const order: Array<string | null> = [];
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < 10; i++) {
     await page.keyboard.press('Tab');
     const focused = await focusedElement(page);
     order.push(focused.testId ?? focused.tag);
@@ -147,8 +147,8 @@ test('the drop zone works from the keyboard: Tab reaches it with a visible ring,
       break;
     }
   }
-  // Home link, the two language buttons, then the drop zone.
-  expect(order).toEqual(['a', 'button', 'button', 'drop-zone']);
+  // Home link, the two language buttons, the share options (chosen before the files), then the drop zone.
+  expect(order).toEqual(['a', 'button', 'button', 'share-public', 'share-password', 'share-keep', 'drop-zone']);
   for (const key of ['Enter', ' ']) {
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press(key === ' ' ? 'Space' : key)]);
     expect(chooser.isMultiple()).toBe(true);
