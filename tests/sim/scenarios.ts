@@ -117,28 +117,31 @@ export interface SeederDepartsResult {
   wallMs: number;
 }
 
-const SEEDER_LEAVES_AFTER_COPIES = 1.2;
+export interface SeederDepartsOptions {
+  /** The seeder leaves right after its uplink has sent this many copies of the file. */
+  leaveAfterCopies: number;
+  /** The leechers' upload against the seeder's (home links upload slower than they download). */
+  leecherUploadFraction: number;
+}
 
 /**
- * The only seeder leaves right after its uplink has sent 1.2 copies; the
- * leechers must finish among themselves. `leecherUploadFraction` sets the
- * leechers' upload against the seeder's: at 100 peers with equal upload the
- * whole crowd finishes before the seeder has sent 1.2 copies and it never
- * leaves, so the benchmark runs it at half (home links upload slower than
- * they download).
+ * The only seeder leaves right after its uplink has sent `leaveAfterCopies`
+ * copies; the leechers must finish among themselves. With equal upload the
+ * crowd finishes before a seed that sends each piece once has sent much more
+ * than one copy, so it would never leave: run it with slower leechers.
  */
-export async function seederDeparts(size: ScenarioSize, leecherUploadFraction = 1): Promise<SeederDepartsResult> {
+export async function seederDeparts(size: ScenarioSize, opts: SeederDepartsOptions): Promise<SeederDepartsResult> {
   const started = performance.now();
   const content = await contentFor(size);
   const sim = newSim(content, size);
   const rand = seededRandom(size.seed);
   const F = content.data.byteLength;
-  const seeder = sim.addPeer({ seed: true, link: link(rand), leaveAfterUploadBytes: SEEDER_LEAVES_AFTER_COPIES * F });
+  const seeder = sim.addPeer({ seed: true, link: link(rand), leaveAfterUploadBytes: opts.leaveAfterCopies * F });
   let seederLeftAt: number | null = null;
   seeder.swarm.events.on('peerLeft', () => {
     if (!seeder.online && seederLeftAt === null) seederLeftAt = sim.queue.now();
   });
-  const leecherUpload = UPLOAD * leecherUploadFraction;
+  const leecherUpload = UPLOAD * opts.leecherUploadFraction;
   const leechers = Array.from({ length: size.leechers }, () => sim.addPeer({ link: link(rand, leecherUpload) }));
   await sim.run({ untilMs: HOUR_MS, done: () => leechers.every((p) => p.completedAtMs !== null) });
   const bound = fluidBoundSeconds(F, UPLOAD, leechers.map(() => leecherUpload));
