@@ -72,8 +72,9 @@ export class Uploader {
    * with the most traffic both ways: what they give us (tit-for-tat) plus
    * what they actually take (in the simulator, ranking by download alone
    * left slots with peers that had nothing to ask for: 17.8 s vs 14.4 s for
-   * 100 peers). A seed ranks by least uploaded so far, which rotates its
-   * upload over everyone instead of feeding a few.
+   * 100 peers). A seed ranks by what it manages to send each peer now
+   * (ranking by least uploaded so far rotates more, but each rotation
+   * releases a copy under way: the source seed then sent 1.18 copies).
    */
   rechoke(sessions: Iterable<PeerSession>, seeding: boolean, rotate: boolean): void {
     const open = [...sessions].filter((s) => s.state === 'open');
