@@ -1,7 +1,6 @@
 import { Bitfield } from '../chunks/bitfield.ts';
 import {
   encodeManifest,
-  pieceBytes,
   pieceCount,
   pieceHash,
   type Manifest,
@@ -205,11 +204,11 @@ export class Swarm {
       channel.close();
       return;
     }
-    const session = new PeerSession(channel, {
+    const session: PeerSession = new PeerSession(channel, {
       swarmId: this.swarmIdBytes,
       localPeerId: this.localPeerIdBytes,
       events: this.sessionEvents,
-      readBlock: (request) => this.readBlock(request),
+      readBlock: (request) => this.readBlock(session, request),
       isValidRequest: (request) => this.uploader.isValidRequest(this.manifest, request),
       mayUpload: (bytes) => this.uploader.mayUpload(bytes),
       now: this.opts.now,
@@ -327,6 +326,7 @@ export class Swarm {
       metadataRejected: (s) => this.metadata.delete(s),
       piecesAnnounced: (s) => {
         this.picker?.addPeer(s.remotePeerId!, s.remotePieces!);
+        this.uploader.piecesSeen(s.remotePieces!);
         this.updateInterest(s);
         this.schedule(s);
       },
@@ -335,6 +335,7 @@ export class Swarm {
         if (!picker) return;
         if (picker.knowsPeer(s.remotePeerId!)) picker.peerHas(s.remotePeerId!, index);
         else picker.addPeer(s.remotePeerId!, s.remotePieces!);
+        this.uploader.pieceSeen(index);
         if (!picker.hasPiece(index)) s.setInterested(true);
         this.schedule(s);
       },
@@ -554,17 +555,17 @@ export class Swarm {
     if (peer === null || this.sessions.get(peer) !== session) return;
     this.sessions.delete(peer);
     this.picker?.removePeer(peer);
+    this.uploader.dropCopiesTo(peer);
     for (const request of session.inflight.values()) this.requests.active.get(request.index)?.release(request.begin, peer);
     this.events.emit('peerLeft', peer, error.reason);
     for (const other of this.sessions.values()) this.schedule(other);
   }
 
-  private readBlock(request: BlockRequest): Promise<Uint8Array | null> {
-    const { index } = request;
-    if (!this.have?.has(index)) return Promise.resolve(null);
+  private readBlock(session: PeerSession, request: BlockRequest): Promise<Uint8Array | null> {
+    if (!this.have?.has(request.index)) return Promise.resolve(null);
     // Only the original source holds back repeats. A peer that finished downloading must serve
     // everything: once the source is gone it may be the only holder of a piece.
-    if (!this.uploader.claim(request, pieceBytes(this.manifest!, index), this.sourceSeed)) return Promise.resolve(null);
+    if (!this.uploader.claim(session.remotePeerId!, request, this.sourceSeed)) return Promise.resolve(null);
     return this.uploader.readBlock(request);
   }
 }

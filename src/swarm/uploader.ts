@@ -1,8 +1,9 @@
+import type { Bitfield } from '../chunks/bitfield.ts';
 import { pieceBytes, pieceCount, type Manifest } from '../chunks/manifest.ts';
 import type { PieceStore } from '../chunks/piece-store.ts';
 import { Choker, type ChokeCandidate } from './choker.ts';
 import type { BlockRequest, PeerSession } from './peer-session.ts';
-import type { PieceIndex } from './picker.ts';
+import type { PeerId, PieceIndex } from './picker.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { BLOCK_BYTES } from './wire.ts';
 
@@ -27,9 +28,11 @@ export class Uploader {
   private readonly choker: Choker;
   private readonly limiter: RateLimiter | null;
   private readonly pieceCache = new Map<PieceIndex, Promise<Uint8Array | undefined>>();
-  /** Copies of each piece we started sending, and how many pieces we never sent at all. */
-  private timesServed: Uint32Array | null = null;
-  private neverServed = 0;
+  /** Per piece: the peers we are sending a copy to that have not announced it yet. */
+  private copiesUnderWay: Array<Set<PeerId>> | null = null;
+  /** Per piece: whether some peer has announced it, i.e. it left us whole at least once. */
+  private out: Uint8Array | null = null;
+  private notOut = 0;
 
   constructor(private readonly opts: UploaderOptions) {
     this.choker = new Choker({ slots: opts.uploadSlots, optimisticRounds: OPTIMISTIC_ROUNDS, random: opts.random });
@@ -37,8 +40,27 @@ export class Uploader {
   }
 
   setPieceCount(count: number): void {
-    this.timesServed = new Uint32Array(count);
-    this.neverServed = count;
+    this.copiesUnderWay = Array.from({ length: count }, () => new Set<PeerId>());
+    this.out = new Uint8Array(count);
+    this.notOut = count;
+  }
+
+  /** A peer announced the piece: it is out in the swarm and can spread from there. */
+  pieceSeen(index: PieceIndex): void {
+    if (this.out === null || this.out[index]) return;
+    this.out[index] = 1;
+    this.notOut--;
+    this.copiesUnderWay![index].clear();
+  }
+
+  /** A peer announced all it has (bitfield or have-all). */
+  piecesSeen(pieces: Bitfield | 'all'): void {
+    for (let i = 0; i < (this.out?.length ?? 0); i++) if (pieces === 'all' || pieces.has(i)) this.pieceSeen(i);
+  }
+
+  /** Copies to this peer will not finish (we choked it, or it left): others may take them on. */
+  dropCopiesTo(peer: PeerId): void {
+    for (const copies of this.copiesUnderWay ?? []) copies.delete(peer);
   }
 
   mayUpload(bytes: number): boolean {
@@ -50,8 +72,9 @@ export class Uploader {
    * with the most traffic both ways: what they give us (tit-for-tat) plus
    * what they actually take (in the simulator, ranking by download alone
    * left slots with peers that had nothing to ask for: 17.8 s vs 14.4 s for
-   * 100 peers). A seed ranks by least uploaded so far, which rotates its
-   * upload over everyone instead of feeding a few.
+   * 100 peers). A seed ranks by what it manages to send each peer now
+   * (ranking by least uploaded so far rotates more, but each rotation
+   * releases a copy under way: the source seed then sent 1.18 copies).
    */
   rechoke(sessions: Iterable<PeerSession>, seeding: boolean, rotate: boolean): void {
     const open = [...sessions].filter((s) => s.state === 'open');
@@ -61,7 +84,11 @@ export class Uploader {
       rateBytesPerSecond: seeding ? s.uploadRate.bytesPerSecond() : s.downloadRate.bytesPerSecond() + s.uploadRate.bytesPerSecond(),
     }));
     const unchoked = this.choker.rechoke(candidates, rotate);
-    for (const s of open) s.setChoking(!unchoked.has(s.remotePeerId!));
+    for (const s of open) {
+      const choke = !unchoked.has(s.remotePeerId!);
+      if (choke && !s.amChoking) this.dropCopiesTo(s.remotePeerId!);
+      s.setChoking(choke);
+    }
   }
 
   /** Whether a slot is free for a newly interested peer. */
@@ -83,21 +110,24 @@ export class Uploader {
   }
 
   /**
-   * Whether to serve this request; counts a copy when its last block goes
-   * out. A seed refuses to start another copy of a piece while it has
-   * pieces it never sent whole: its upload is what the whole swarm waits
-   * on, and a piece sent once can spread between leechers (what
-   * BitTorrent's super-seeding aims at, without changing what the seed
-   * announces). Only starts are refused, so a copy under way always
-   * finishes, and a copy stuck half-sent (its peer choked or gone) does not
-   * block others. The caller decides when to hold back (the swarm: only
-   * the original source seed).
+   * Whether to serve `peer` this block. Holding back, a seed sends each
+   * piece to one peer at a time and refuses every block of a second copy
+   * until all pieces are out: its upload is what the whole swarm waits on,
+   * and a piece sent once can spread between leechers (what BitTorrent's
+   * super-seeding aims at, without changing what the seed announces). A
+   * piece counts as out only once some peer announces it, not when its last
+   * block is queued: queued bytes may sit in a channel while repeats on
+   * other channels overtake them, and are lost if the seed leaves. The rest
+   * of a copy under way is always served. The caller decides when to hold
+   * back (the swarm: only the original source seed).
    */
-  claim(request: BlockRequest, pieceBytes: number, holdBackRepeats: boolean): boolean {
-    const served = this.timesServed;
-    if (served === null) return true;
-    if (request.begin === 0 && holdBackRepeats && this.neverServed > 0 && served[request.index] > 0) return false;
-    if (request.begin + request.length === pieceBytes && served[request.index]++ === 0) this.neverServed--;
+  claim(peer: PeerId, request: BlockRequest, holdBackRepeats: boolean): boolean {
+    const copies = this.copiesUnderWay;
+    if (copies === null || !holdBackRepeats || this.notOut === 0) return true;
+    const underWay = copies[request.index];
+    if (underWay.has(peer)) return true;
+    if (this.out![request.index] || underWay.size > 0) return false;
+    underWay.add(peer);
     return true;
   }
 

@@ -14,8 +14,14 @@ const UPLOAD = 512 * 1024;
 const DOWNLOAD = 4 * UPLOAD;
 const MAX_PEERS = 20;
 
-function link(random: () => number): HostLink {
-  return { uploadBytesPerSecond: UPLOAD, downloadBytesPerSecond: DOWNLOAD, latencyMs: 10 + random() * 40 };
+function link(random: () => number, uploadBytesPerSecond = UPLOAD): HostLink {
+  return { uploadBytesPerSecond, downloadBytesPerSecond: DOWNLOAD, latencyMs: 10 + random() * 40 };
+}
+
+/** The fluid model's lower bound on the last completion: max(F/u_seed, N·F/(u_seed + Σ u_leechers)). */
+function fluidBoundSeconds(fileBytes: number, seedUpload: number, leecherUploads: number[]): number {
+  const total = seedUpload + sum(leecherUploads);
+  return Math.max(fileBytes / seedUpload, (leecherUploads.length * fileBytes) / total);
 }
 
 async function contentFor(size: ScenarioSize): Promise<Content> {
@@ -79,17 +85,16 @@ export async function flashCrowd(size: ScenarioSize, order: 'rarest' | 'sequenti
   const leechers = Array.from({ length: size.leechers }, () => sim.addPeer({ link: link(rand) }));
   await sim.run({ untilMs: HOUR_MS, done: () => leechers.every((p) => p.completedAtMs !== null) });
   const F = sim.fileBytes();
-  const n = size.leechers;
-  const fluidBoundSeconds = Math.max(F / UPLOAD, (n * F) / (UPLOAD + n * UPLOAD));
+  const bound = fluidBoundSeconds(F, UPLOAD, leechers.map(() => UPLOAD));
   const last = completionSeconds(leechers);
   return {
     scenario: 'flash-crowd',
     order,
-    leechers: n,
+    leechers: size.leechers,
     fileBytes: F,
     lastCompletionSeconds: last,
-    fluidBoundSeconds,
-    ratioToBound: last === null ? null : round(last / fluidBoundSeconds),
+    fluidBoundSeconds: bound,
+    ratioToBound: last === null ? null : round(last / bound),
     seedUploadCopies: round(seeder.swarm.stats().bytesUploaded / F),
     duplicateBytes: sum(leechers.map((p) => p.swarm.stats().duplicateBytes)),
     correct: await allCorrect(leechers, content),
@@ -102,31 +107,54 @@ export interface SeederDepartsResult {
   scenario: 'seeder-departs';
   leechers: number;
   seederLeftAtSeconds: number | null;
+  /** Bytes the seeder's uplink had sent when it left, in copies of the file. */
+  seederUploadCopies: number;
   completed: number;
   lastCompletionSeconds: number | null;
+  fluidBoundSeconds: number;
+  ratioToBound: number | null;
   correct: boolean;
   wallMs: number;
 }
 
-/** The only seeder leaves after uploading 1.2 copies; the leechers must finish among themselves. */
-export async function seederDeparts(size: ScenarioSize): Promise<SeederDepartsResult> {
+export interface SeederDepartsOptions {
+  /** The seeder leaves right after its uplink has sent this many copies of the file. */
+  leaveAfterCopies: number;
+  /** The leechers' upload against the seeder's (home links upload slower than they download). */
+  leecherUploadFraction: number;
+}
+
+/**
+ * The only seeder leaves right after its uplink has sent `leaveAfterCopies`
+ * copies; the leechers must finish among themselves. With equal upload the
+ * crowd finishes before a seed that sends each piece once has sent much more
+ * than one copy, so it would never leave: run it with slower leechers.
+ */
+export async function seederDeparts(size: ScenarioSize, opts: SeederDepartsOptions): Promise<SeederDepartsResult> {
   const started = performance.now();
   const content = await contentFor(size);
   const sim = newSim(content, size);
   const rand = seededRandom(size.seed);
-  const seeder = sim.addPeer({ seed: true, link: link(rand), leaveAfterUploadBytes: 1.2 * content.data.byteLength });
+  const F = content.data.byteLength;
+  const seeder = sim.addPeer({ seed: true, link: link(rand), leaveAfterUploadBytes: opts.leaveAfterCopies * F });
   let seederLeftAt: number | null = null;
   seeder.swarm.events.on('peerLeft', () => {
     if (!seeder.online && seederLeftAt === null) seederLeftAt = sim.queue.now();
   });
-  const leechers = Array.from({ length: size.leechers }, () => sim.addPeer({ link: link(rand) }));
+  const leecherUpload = UPLOAD * opts.leecherUploadFraction;
+  const leechers = Array.from({ length: size.leechers }, () => sim.addPeer({ link: link(rand, leecherUpload) }));
   await sim.run({ untilMs: HOUR_MS, done: () => leechers.every((p) => p.completedAtMs !== null) });
+  const bound = fluidBoundSeconds(F, UPLOAD, leechers.map(() => leecherUpload));
+  const last = completionSeconds(leechers);
   return {
     scenario: 'seeder-departs',
     leechers: size.leechers,
     seederLeftAtSeconds: seederLeftAt === null ? null : seederLeftAt / 1000,
+    seederUploadCopies: round(seeder.host.bytesSent / F),
     completed: leechers.filter((p) => p.completedAtMs !== null).length,
-    lastCompletionSeconds: completionSeconds(leechers),
+    lastCompletionSeconds: last,
+    fluidBoundSeconds: bound,
+    ratioToBound: last === null ? null : round(last / bound),
     correct: await allCorrect(leechers, content),
     wallMs: Math.round(performance.now() - started),
   };

@@ -21,6 +21,8 @@ export class SimHost {
   private sending = false;
   private downlinkFreeAt = 0;
   bytesSent = 0;
+  /** Called each time the uplink has finished sending a frame. */
+  onSent: (() => void) | null = null;
 
   constructor(
     private readonly queue: EventQueue,
@@ -60,6 +62,7 @@ export class SimHost {
     this.queue.after((frame.byteLength * 1000) / this.link.uploadBytesPerSecond, () => {
       this.bytesSent += frame.byteLength;
       channel.transmitted(frame);
+      this.onSent?.();
       this.sendNext();
     });
   }

@@ -3,6 +3,8 @@ import { churn, flashCrowd, poisoning, seederDeparts } from './scenarios.ts';
 
 // Small versions of the benchmark scenarios (`npm run sim` runs them at 100 peers).
 const SMALL = { leechers: 20, pieces: 48, pieceBytes: 32 * 1024, seed: 3 };
+// Slow leechers, so the crowd is still far from done when the seed has sent its one copy.
+const DEPARTURE = { leaveAfterCopies: 1.04, leecherUploadFraction: 0.25 };
 
 describe('swarm simulator (small)', () => {
   it('flash crowd: everyone completes with correct data, rarest-first beating sequential', async () => {
@@ -15,9 +17,15 @@ describe('swarm simulator (small)', () => {
     expect(rarest.lastCompletionSeconds!).toBeLessThan(sequential.lastCompletionSeconds!);
   });
 
-  it('seeder departs after 1.2 copies: every leecher still completes', async () => {
-    const result = await seederDeparts(SMALL);
+  // Regression: repeats used to slip past the seed's hold-back, so even after 1.2 copies it had never
+  // sent 3 of the 48 pieces. Now one copy plus the manifests it hands out (~3% here) is enough.
+  it('seeder departs right after sending 1.04 copies: every leecher still completes', async () => {
+    const result = await seederDeparts(SMALL, DEPARTURE);
     expect(result.seederLeftAtSeconds).not.toBeNull();
+    // It leaves after the frame that crosses the limit: at most one block (plus header) more.
+    expect(result.seederUploadCopies).toBeGreaterThanOrEqual(DEPARTURE.leaveAfterCopies);
+    expect(result.seederUploadCopies).toBeLessThan(DEPARTURE.leaveAfterCopies + (16 * 1024 + 64) / (SMALL.pieces * SMALL.pieceBytes));
+    expect(result.seederLeftAtSeconds!).toBeLessThan(result.lastCompletionSeconds!);
     expect(result.completed).toBe(SMALL.leechers);
     expect(result.correct).toBe(true);
   });

@@ -107,15 +107,17 @@ export class SwarmSim {
     peer.online = true;
     peer.joinedAtMs = this.queue.now();
     this.connectMore(peer);
+    const limit = peer.spec.leaveAfterUploadBytes;
+    // Bytes that left the uplink, not bytes queued on channels (those would be lost on leaving),
+    // checked as each frame goes out so the peer leaves right after the frame that crosses the limit.
+    if (limit !== undefined) {
+      peer.host.onSent = () => {
+        if (peer.host.bytesSent >= limit) this.leave(peer);
+      };
+    }
     const tickOffset = this.random() * this.config.tickMs;
     this.queue.every(this.config.tickMs, this.queue.now() + tickOffset, () => {
       if (!peer.online) return false;
-      const limit = peer.spec.leaveAfterUploadBytes;
-      // Bytes that left the uplink, not bytes queued on channels (those would be lost on leaving).
-      if (limit !== undefined && peer.host.bytesSent >= limit) {
-        this.leave(peer);
-        return false;
-      }
       peer.swarm.tick();
       if (this.linksOf(peer) < this.config.maxPeers / 2) this.connectMore(peer);
       return true;

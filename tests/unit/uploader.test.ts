@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../../src/chunks/bitfield.ts';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import { Uploader } from '../../src/swarm/uploader.ts';
 import { BLOCK_BYTES } from '../../src/swarm/wire.ts';
 import { seededRandom } from '../support/content.ts';
 
-const PIECE = 2 * BLOCK_BYTES;
 const first = (index: number) => ({ index, begin: 0, length: BLOCK_BYTES });
 const last = (index: number) => ({ index, begin: BLOCK_BYTES, length: BLOCK_BYTES });
 
@@ -13,36 +13,60 @@ function uploader(opts: { corruptUploads?: boolean; store?: MemoryPieceStore } =
 }
 
 describe('Uploader', () => {
-  it('holding back, refuses to start a second copy of a piece until every piece has gone out once', () => {
+  it('holding back, sends each piece to one peer until every piece is out', () => {
     const u = uploader();
     u.setPieceCount(2);
-    expect(u.claim(first(0), PIECE, true)).toBe(true);
-    expect(u.claim(last(0), PIECE, true)).toBe(true);
-    expect(u.claim(first(0), PIECE, true)).toBe(false);
-    expect(u.claim(first(1), PIECE, true)).toBe(true);
-    expect(u.claim(last(1), PIECE, true)).toBe(true);
-    expect(u.claim(first(0), PIECE, true)).toBe(true);
+    expect(u.claim('a', first(0), true)).toBe(true);
+    expect(u.claim('a', last(0), true)).toBe(true);
+    expect(u.claim('b', first(0), true)).toBe(false);
+    expect(u.claim('b', first(1), true)).toBe(true);
+    u.pieceSeen(0);
+    expect(u.claim('c', first(0), true)).toBe(false);
+    u.pieceSeen(1);
+    expect(u.claim('c', first(0), true)).toBe(true);
   });
 
-  it('never refuses the rest of a copy under way, nor a copy whose first one is still half-sent', () => {
+  it('holding back, refuses any block of a second copy, not only its first', () => {
     const u = uploader();
     u.setPieceCount(2);
-    expect(u.claim(first(0), PIECE, true)).toBe(true);
-    expect(u.claim(first(0), PIECE, true)).toBe(true);
-    expect(u.claim(last(0), PIECE, true)).toBe(true);
+    expect(u.claim('a', first(0), true)).toBe(true);
+    expect(u.claim('b', last(0), true)).toBe(false);
+  });
+
+  it('holding back, counts a piece out when a peer announces it, not when its last block is queued', () => {
+    const u = uploader();
+    u.setPieceCount(2);
+    for (const request of [first(0), last(0), first(1), last(1)]) expect(u.claim('a', request, true)).toBe(true);
+    expect(u.claim('b', first(0), true)).toBe(false);
+    expect(u.claim('b', last(1), true)).toBe(false);
+    const both = new Bitfield(2);
+    both.set(0);
+    both.set(1);
+    u.piecesSeen(both);
+    expect(u.claim('b', first(0), true)).toBe(true);
+  });
+
+  it('holding back, lets another peer take on a copy whose peer was choked or left', () => {
+    const u = uploader();
+    u.setPieceCount(2);
+    expect(u.claim('a', first(0), true)).toBe(true);
+    expect(u.claim('b', first(0), true)).toBe(false);
+    u.dropCopiesTo('a');
+    expect(u.claim('b', first(0), true)).toBe(true);
+    expect(u.claim('b', last(0), true)).toBe(true);
   });
 
   it('not holding back, never refuses', () => {
     const u = uploader();
     u.setPieceCount(2);
-    u.claim(first(0), PIECE, false);
-    u.claim(last(0), PIECE, false);
-    expect(u.claim(first(0), PIECE, false)).toBe(true);
+    u.claim('a', first(0), false);
+    u.claim('a', last(0), false);
+    expect(u.claim('b', first(0), false)).toBe(true);
   });
 
   it('serves stored bytes, or corrupted ones when told to play a poisoner', async () => {
     const store = new MemoryPieceStore();
-    await store.put(0, new Uint8Array(PIECE).fill(3));
+    await store.put(0, new Uint8Array(2 * BLOCK_BYTES).fill(3));
     expect((await uploader({ store }).readBlock(first(0)))![0]).toBe(3);
     const poisoned = await uploader({ store, corruptUploads: true }).readBlock(first(0));
     expect(poisoned![0]).toBe(3 ^ 0xff);
