@@ -104,9 +104,9 @@ export class ShoalMediaPreview extends LitElement {
         return html`<audio
           data-testid="preview-media"
           controls
-          autoplay
           src=${source.url}
           aria-label=${path}
+          @canplay=${this.#startOnce}
           @timeupdate=${this.#moved}
           @seeking=${this.#moved}
           @error=${this.#failed}
@@ -115,10 +115,10 @@ export class ShoalMediaPreview extends LitElement {
         return html`<video
           data-testid="preview-media"
           controls
-          autoplay
           playsinline
           src=${source.url}
           aria-label=${path}
+          @canplay=${this.#startOnce}
           @timeupdate=${this.#moved}
           @seeking=${this.#moved}
           @error=${this.#failed}
@@ -139,6 +139,19 @@ export class ShoalMediaPreview extends LitElement {
     // A different file may have been opened meanwhile.
     if (this.app === app && this.swarmId === swarmId && this.fileIndex === fileIndex) this.source = next;
   }
+
+  /**
+   * The user pressed Play: start at the first playable data. `autoplay` would
+   * wait until the browser predicts it can play through, which a swarm's
+   * bursty arrival rate can put off for most of the download.
+   */
+  readonly #startOnce = (event: Event): void => {
+    const media = event.target as HTMLMediaElement;
+    if (media.dataset.started) return;
+    media.dataset.started = 'yes';
+    // Refused (no user activation left): the controls still play it.
+    media.play().catch(() => undefined);
+  };
 
   readonly #moved = (event: Event): void => {
     const media = event.target as HTMLMediaElement;

@@ -3,7 +3,8 @@ import { newPeerPage, randomTestFile, saveAll, share, swarmIdOf } from './fixtur
 import { addTestHooks, snapshot } from './persistence-helpers.ts';
 
 const MiB = 1024 * 1024;
-// 6 MiB in 64 KiB pieces (96 of them) at 256 KiB/s per leecher: 24 s or more, time to watch it happen.
+// 6 MiB in 64 KiB pieces (97 of them: a private share's pieces each carry a 16-byte tag) at 256 KiB/s
+// per leecher: 24 s or more, time to watch it happen.
 const SLOW = { downloadBytesPerSecond: 256 * 1024 };
 
 /** Distinct opaque colours on the piece map canvas, with how many pixels each covers. */
@@ -52,7 +53,7 @@ test('the swarm view shows pieces, peers, routes and time left while downloading
     .poll(
       async () => {
         const label = (await map.getAttribute('aria-label')) ?? '';
-        return Number(/^(\d+) of 96 pieces, \d+ downloading$/.exec(label)?.[1] ?? 0);
+        return Number(/^(\d+) of 97 pieces, \d+ downloading$/.exec(label)?.[1] ?? 0);
       },
       { timeout: 120_000 },
     )
@@ -85,7 +86,7 @@ test('the swarm view shows pieces, peers, routes and time left while downloading
 
   // Done: every cell is painted as had, the words agree, and each file saves with the right bytes.
   await expect(page.getByTestId('download-complete')).toBeVisible({ timeout: 180_000 });
-  await expect(map).toHaveAttribute('aria-label', '96 of 96 pieces, 0 downloading');
+  await expect(map).toHaveAttribute('aria-label', '97 of 97 pieces, 0 downloading');
   await expect.poll(async () => [...(await canvasColours(map)).keys()]).toEqual([had]);
   await expect(page.getByTestId('eta')).toHaveCount(0);
   await noHorizontalScroll(page);

@@ -1,20 +1,12 @@
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { randomTestFile, saveAll, share, swarmIdOf, type TestFile } from './fixtures.ts';
+import { newPeerPage, randomTestFile, saveAll, share, swarmIdOf, type TestFile } from './fixtures.ts';
+import { addTestHooks } from './persistence-helpers.ts';
 
-interface Hooks {
-  onlyCandidateAddress: string;
-  corruptUploads?: boolean;
-}
-
-/** Like fixtures' newPeerPage, with the test hooks as a parameter (e.g. a poisoning peer). */
-async function peerPage(browser: Browser, hooks: Hooks = { onlyCandidateAddress: '127.0.0.1' }) {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'], acceptDownloads: true });
-  await context.addInitScript((h) => {
-    (window as unknown as { __shoalTestHooks: object }).__shoalTestHooks = h;
-  }, hooks);
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
-  return { context, page };
+/** fixtures' newPeerPage, plus extra test hooks (e.g. a poisoning peer). */
+async function peerPage(browser: Browser, hooks: Record<string, unknown> = {}) {
+  const peer = await newPeerPage(browser);
+  await addTestHooks(peer.context, hooks);
+  return peer;
 }
 
 interface SwarmView {
@@ -89,7 +81,7 @@ test('a poisoning peer is banned and no corrupted piece reaches a store (private
   const link = await share(seeder.page, [file]);
   const id = await swarmIdOf(link);
   // The poisoner downloads honestly first, so it has every piece to serve (corrupted) to others.
-  const poisoner = await peerPage(browser, { onlyCandidateAddress: '127.0.0.1', corruptUploads: true });
+  const poisoner = await peerPage(browser, { corruptUploads: true });
   await poisoner.page.goto(link);
   await expect(poisoner.page.getByTestId('download-complete')).toBeVisible({ timeout: 150_000 });
   const leechers = [await peerPage(browser), await peerPage(browser)];
