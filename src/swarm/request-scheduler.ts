@@ -54,7 +54,7 @@ export class RequestScheduler {
     if (critical) {
       const isCritical = (i: PieceIndex) => i >= critical.from && i < critical.to;
       const request =
-        this.continueActive(session, picker, Infinity, isCritical) ??
+        this.continueActive(session, picker, Infinity, isCritical, true) ??
         this.startNew(session, room, ctx, Infinity, (i) => !isCritical(i));
       if (request) return request;
     }
@@ -63,7 +63,7 @@ export class RequestScheduler {
     const scarceSeed = session.remotePieces === 'all' && picker.seeds === 1 && ctx.requestsInFlight() > 0;
     const maxAvailability = scarceSeed ? 1 : Infinity;
     const request =
-      this.continueActive(session, picker, maxAvailability, () => true) ??
+      this.continueActive(session, picker, maxAvailability, () => true, false) ??
       this.startNew(session, room, ctx, maxAvailability, () => false);
     if (request) return request;
     // Endgame: every missing piece is under way, so duplicate outstanding blocks to finish sooner.
@@ -78,17 +78,23 @@ export class RequestScheduler {
     return null;
   }
 
-  /** The next block of a piece already under way that `session` can send, lowest piece first among `wanted`. */
+  /**
+   * The next block of a piece already under way that `session` can send, among `wanted`: lowest
+   * piece first when `inOrder` (a player reads in order), else oldest first, so pieces finish in
+   * the order they were started and reach other peers sooner.
+   */
   private continueActive(
     session: PeerSession,
     picker: PiecePicker,
     maxAvailability: number,
     wanted: (index: PieceIndex) => boolean,
+    inOrder: boolean,
   ): BlockRequest | null {
     const peer = session.remotePeerId!;
-    const downloads = [...this.active.values()].filter((d) => wanted(d.index)).sort((a, b) => a.index - b.index);
+    let downloads: Iterable<PieceDownload> = this.active.values();
+    if (inOrder) downloads = [...downloads].filter((d) => wanted(d.index)).sort((a, b) => a.index - b.index);
     for (const download of downloads) {
-      if (!offers(session, download.index) || this.avoids(download.index, peer, picker)) continue;
+      if (!wanted(download.index) || !offers(session, download.index) || this.avoids(download.index, peer, picker)) continue;
       if (picker.availabilityOf(download.index) > maxAvailability) continue;
       const request = download.nextBlock(peer, false, 1);
       if (request) return request;
