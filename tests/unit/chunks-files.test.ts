@@ -10,6 +10,7 @@ import { ReadError, fileStream, readFileRange, storedPieces } from '../../src/ch
 import { publicContent, type Listing } from '../../src/chunks/share-access.ts';
 import { bytesEqual, sha256 } from '../../src/chunks/sha256.ts';
 import { seededBytes } from '../support/content.ts';
+import { concatChunks } from '../support/plain-read.ts';
 
 const P = 16 * 1024;
 
@@ -72,12 +73,6 @@ describe('reading pieces from dropped files', () => {
 const listingOf = (manifest: Manifest): Listing => publicContent(manifest).listing as Listing;
 
 describe('reading files from stored pieces', () => {
-  async function concat(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-    const parts: Uint8Array[] = [];
-    for await (const chunk of chunks) parts.push(chunk);
-    return new Uint8Array(await new Blob(parts as BlobPart[]).arrayBuffer());
-  }
-
   it('streams each file exactly, one chunk per piece it touches', async () => {
     const { data, manifest } = fixture();
     const pieces = storedPieces(await storeWithAllPieces(data, manifest));
@@ -95,7 +90,7 @@ describe('reading files from stored pieces', () => {
     const pieces = storedPieces(await storeWithAllPieces(data, manifest));
     const fileStart = manifest.files[0].size + manifest.files[1].size + manifest.files[2].size;
     for (const [start, end] of [[0, 1], [P - 1000, P + 10], [5, 2 * P + 5], [2 * P + 4, 2 * P + 5], [7, 7]]) {
-      const bytes = await concat(readFileRange(listingOf(manifest), 3, { start, end }, pieces));
+      const bytes = await concatChunks(readFileRange(listingOf(manifest), 3, { start, end }, pieces));
       expect(bytes).toEqual(data.subarray(fileStart + start, fileStart + end));
     }
   });
@@ -104,7 +99,7 @@ describe('reading files from stored pieces', () => {
     const { data, manifest } = fixture();
     const stored = storedPieces(await storeWithAllPieces(data, manifest));
     const asked: number[] = [];
-    await concat(readFileRange(listingOf(manifest), 3, { start: P + 100, end: P + 200 }, (i) => (asked.push(i), stored(i))));
+    await concatChunks(readFileRange(listingOf(manifest), 3, { start: P + 100, end: P + 200 }, (i) => (asked.push(i), stored(i))));
     expect(asked).toEqual([2]);
   });
 
@@ -112,9 +107,9 @@ describe('reading files from stored pieces', () => {
     const { data, manifest } = fixture();
     const pieces = storedPieces(await storeWithAllPieces(data, manifest));
     for (const [start, end] of [[-1, 3], [0, 701], [5, 4], [0.5, 3]]) {
-      await expect(concat(readFileRange(listingOf(manifest), 2, { start, end }, pieces))).rejects.toMatchObject({ code: 'bad-range' });
+      await expect(concatChunks(readFileRange(listingOf(manifest), 2, { start, end }, pieces))).rejects.toMatchObject({ code: 'bad-range' });
     }
-    await expect(concat(readFileRange(listingOf(manifest), 9, { start: 0, end: 0 }, pieces))).rejects.toMatchObject({ code: 'bad-range' });
+    await expect(concatChunks(readFileRange(listingOf(manifest), 9, { start: 0, end: 0 }, pieces))).rejects.toMatchObject({ code: 'bad-range' });
   });
 
   it('fails with ReadError("incomplete") when a piece is missing or short', async () => {
