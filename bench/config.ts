@@ -21,6 +21,8 @@ export interface BenchConfig {
    * to compare a change with its baseline in one run; the first is the app under test.
    */
   appDirs: string[];
+  /** The kind of share the app creates: private (the app's default) or public. */
+  share: 'private' | 'public';
   /** When set, CPU profiles of both 1→1 pages are written here (profiling slows the run). */
   profileDir: string | null;
 }
@@ -48,6 +50,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     appDirs: (env.BENCH_APP_DIRS ?? 'dist').split(',').map((s) => s.trim()).filter(Boolean),
     profileDir: env.BENCH_PROFILE_DIR || null,
+    share: shareKind(env.BENCH_SHARE),
   };
 }
 
@@ -61,6 +64,12 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new BenchConfigError(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+function shareKind(raw: string | undefined): 'private' | 'public' {
+  if (raw === undefined || raw === '' || raw === 'private') return 'private';
+  if (raw === 'public') return 'public';
+  throw new BenchConfigError(`BENCH_SHARE must be private or public, got "${raw}"`);
 }
 
 function intList(env: NodeJS.ProcessEnv, name: string, fallback: number[]): number[] {

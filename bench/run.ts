@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     loopbackOnly: interfaces.every((name) => name === 'lo'),
     loadAverage1m: loadavg()[0],
     repeats: config.repeats,
+    share: config.share,
   });
 
   const servers = await Promise.all(

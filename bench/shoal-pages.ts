@@ -1,3 +1,4 @@
+import { swarmIdOf } from '../tests/support/share-room.ts';
 import type { Peer } from './peers.ts';
 
 /**
@@ -23,17 +24,18 @@ export async function openApp(peer: Peer, appUrl: string): Promise<void> {
   await peer.page.evaluate('window.__shoal.ready');
 }
 
-export async function shareFile(peer: Peer, path: string, timeoutMs: number): Promise<ShareResult> {
+/** Shares through the file picker; a private share (the app's default) unless `kind` says public. */
+export async function shareFile(peer: Peer, path: string, kind: 'private' | 'public', timeoutMs: number): Promise<ShareResult> {
+  if (kind === 'public') await peer.page.getByTestId('share-public').check();
   const pageFromMs = await peer.now();
   const started = performance.now();
-  await peer.page.locator('input[type=file]').setInputFiles(path);
+  await peer.page.locator('input[data-picker=files]').setInputFiles(path);
   const link = peer.page.getByTestId('share-link');
   await link.waitFor({ state: 'visible', timeout: timeoutMs });
   const createMs = performance.now() - started;
   const pageToMs = await peer.now();
   const href = (await link.getAttribute('href')) ?? '';
-  const swarmId = href.slice(href.indexOf('#') + 1);
-  if (!swarmId) throw new Error(`share link without a swarm id: "${href}"`);
+  const swarmId = await swarmIdOf(href);
   return { link: href, swarmId, createMs, pageFromMs, pageToMs };
 }
 

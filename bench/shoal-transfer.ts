@@ -24,7 +24,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     const [seeder, leecher] = peers;
     const timeout = ctx.config.transferTimeoutMs;
     await openApp(seeder, app.url);
-    const created = await withCpu(() => shareFile(seeder, path, timeout));
+    const created = await withCpu(() => shareFile(seeder, path, ctx.config.share, timeout));
     const share = created.value;
 
     const serveFromMs = await seeder.now();
@@ -91,7 +91,7 @@ export async function benchSwarm(ctx: BenchContext, repeat: number): Promise<voi
     const [seeder, ...leechers] = peers;
     const timeout = ctx.config.transferTimeoutMs;
     await openApp(seeder, ctx.appUrl);
-    const share = await shareFile(seeder, path, timeout);
+    const share = await shareFile(seeder, path, ctx.config.share, timeout);
     const started = performance.now();
     const run = await withCpu(() => Promise.all(leechers.map((l) => downloadTimed(l, share.link, share.swarmId, timeout, started))));
     const doneMs = run.value;

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { unwrapKeyWithPassword } from '../../src/chunks/password-wrap.ts';
-import { deriveRoomId } from '../../src/chunks/share-key.ts';
-import { parseShareLink } from '../../src/chunks/share-link.ts';
+import { swarmIdOf } from '../support/share-room.ts';
+
+export { swarmIdOf };
 
 /**
  * Every page keeps WebRTC on loopback (only 127.0.0.1 candidates are sent or
@@ -77,19 +77,6 @@ export async function share(page: Page, files: TestFile[], choice: ShareChoice =
   await expect(link).toBeVisible({ timeout: 60_000 });
   const href = await link.getAttribute('href');
   return href ?? (await link.innerText()).trim();
-}
-
-/** The swarm id a link joins: a public link's id, or the room id a private link's key derives. */
-export async function swarmIdOf(link: string, password?: string): Promise<string> {
-  const parsed = parseShareLink(new URL(link).hash);
-  switch (parsed.kind) {
-    case 'public':
-      return parsed.swarmId;
-    case 'private':
-      return deriveRoomId(parsed.shareKey);
-    case 'password':
-      return deriveRoomId(await unwrapKeyWithPassword(parsed.wrappedKey, password ?? ''));
-  }
 }
 
 /** Clicks every save control and returns the saved files' SHA-256 by suggested name. */
