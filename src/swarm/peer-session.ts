@@ -4,6 +4,8 @@ import { RateMeter } from './rate-meter.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
 import { bytesToHex } from './ids.ts';
 import {
+  BLOCK_BYTES,
+  MAX_REQUEST_BYTES,
   PROTOCOL_VERSION,
   WireError,
   decodeMessage,
@@ -197,9 +199,11 @@ export class PeerSession {
     void this.pumpUploads();
   }
 
-  request(request: BlockRequest): void {
-    this.inflight.set(requestKey(request), { ...request, sentAt: this.opts.now() });
-    this.send({ type: 'request', ...blockRef(request) });
+  /** Asks for blocks, each run of consecutive blocks of one piece in one message. */
+  request(blocks: readonly BlockRequest[]): void {
+    const sentAt = this.opts.now();
+    for (const block of blocks) this.inflight.set(requestKey(block), { ...blockRef(block), sentAt });
+    for (const run of blockRuns(blocks)) this.send({ type: 'request', ...run });
   }
 
   cancel(request: BlockRequest): void {
@@ -310,7 +314,10 @@ export class PeerSession {
         else this.applyHave(message.index);
         return;
       case 'request':
-        this.queueUpload(blockRef(message));
+        for (const block of splitRun(message)) {
+          this.queueUpload(block);
+          if (this.state !== 'open') return;
+        }
         return;
       case 'cancel':
         this.dropQueuedUpload(blockRef(message));
@@ -424,6 +431,33 @@ export class PeerSession {
 /** Just the block coordinates, so spreading it into a new message cannot carry a stale `type`. */
 function blockRef(request: BlockRequest): BlockRequest {
   return { index: request.index, begin: request.begin, length: request.length };
+}
+
+/** Consecutive blocks of one piece, in the order given, merged into runs of at most MAX_REQUEST_BYTES. */
+export function blockRuns(blocks: readonly BlockRequest[]): BlockRequest[] {
+  const runs: BlockRequest[] = [];
+  let run: BlockRequest | null = null;
+  for (const block of blocks) {
+    const joins =
+      run !== null &&
+      block.index === run.index &&
+      block.begin === run.begin + run.length &&
+      run.length % BLOCK_BYTES === 0 &&
+      run.length + block.length <= MAX_REQUEST_BYTES;
+    if (joins) run!.length += block.length;
+    else runs.push((run = blockRef(block)));
+  }
+  return runs;
+}
+
+/** The blocks a request's run names: full blocks, the last one possibly shorter. */
+function splitRun(run: BlockRequest): BlockRequest[] {
+  const blocks: BlockRequest[] = [];
+  const end = run.begin + run.length;
+  for (let begin = run.begin; begin < end; begin += BLOCK_BYTES) {
+    blocks.push({ index: run.index, begin, length: Math.min(BLOCK_BYTES, end - begin) });
+  }
+  return blocks;
 }
 
 export function requestKey(request: BlockRequest): string {

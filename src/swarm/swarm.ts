@@ -1,6 +1,7 @@
 import { Bitfield } from '../chunks/bitfield.ts';
 import {
   encodeManifest,
+  pieceBytes,
   pieceCount,
   pieceHash,
   type Manifest,
@@ -28,6 +29,7 @@ import { RateLimiter } from './rate-limiter.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
 import { Uploader } from './uploader.ts';
+import { BLOCK_BYTES } from './wire.ts';
 
 export interface SwarmOptions {
   swarmId: SwarmId;
@@ -105,6 +107,8 @@ export interface SwarmStats {
 }
 
 const DEFAULT_UPLOAD_SLOTS = 4;
+/** A pipeline is topped up once this share of it is free (at least one block). */
+const REFILL_FRACTION = 1 / 4;
 const DEFAULT_RECHOKE_MS = 10_000;
 
 /**
@@ -424,7 +428,7 @@ export class Swarm {
     this.manifest = manifest;
     this.encodedManifest = metadata;
     this.have = new Bitfield(count);
-    this.uploader.setPieceCount(count);
+    this.uploader.setPieceCount(count, (index) => Math.ceil(pieceBytes(manifest, index) / BLOCK_BYTES));
     this.picker = new PiecePicker(count, this.opts.random);
     this.pieceMapTracker = new PieceMapTracker(count);
     for (const index of stored) {
@@ -453,17 +457,21 @@ export class Swarm {
       requestsInFlight: () => this.requestsInFlight(),
     };
     const depth = this.requests.pipelineDepth(session);
-    while (session.inflight.size < depth) {
-      const request = this.requests.nextRequest(session, depth - session.inflight.size, ctx);
+    // Top up in batches, not a block at a time: one request message then names many blocks.
+    if (session.inflight.size > depth - refillBlocks(depth)) return;
+    const batch: BlockRequest[] = [];
+    while (session.inflight.size + batch.length < depth) {
+      const request = this.requests.nextRequest(session, depth - session.inflight.size - batch.length, ctx);
       if (!request) {
         // Nothing to ask this peer for: maybe it has nothing we lack any more.
-        if (session.inflight.size === 0) this.updateInterest(session);
-        return;
+        if (session.inflight.size + batch.length === 0) this.updateInterest(session);
+        break;
       }
-      if (this.downloadLimiter && !this.downloadLimiter.take(request.length)) return;
+      if (this.downloadLimiter && !this.downloadLimiter.take(request.length)) break;
       this.requests.active.get(request.index)!.markAsked(request.begin, session.remotePeerId!);
-      session.request(request);
+      batch.push(request);
     }
+    if (batch.length > 0) session.request(batch);
   }
 
   private requestsInFlight(): number {
@@ -555,7 +563,7 @@ export class Swarm {
     if (peer === null || this.sessions.get(peer) !== session) return;
     this.sessions.delete(peer);
     this.picker?.removePeer(peer);
-    this.uploader.dropCopiesTo(peer);
+    this.uploader.dropCopiesTo(peer, 'left');
     for (const request of session.inflight.values()) this.requests.active.get(request.index)?.release(request.begin, peer);
     this.events.emit('peerLeft', peer, error.reason);
     for (const other of this.sessions.values()) this.schedule(other);
@@ -568,4 +576,8 @@ export class Swarm {
     if (!this.uploader.claim(session.remotePeerId!, request, this.sourceSeed)) return Promise.resolve(null);
     return this.uploader.readBlock(request);
   }
+}
+
+function refillBlocks(depth: number): number {
+  return Math.max(1, Math.floor(depth * REFILL_FRACTION));
 }

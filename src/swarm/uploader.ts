@@ -28,8 +28,9 @@ export class Uploader {
   private readonly choker: Choker;
   private readonly limiter: RateLimiter | null;
   private readonly pieceCache = new Map<PieceIndex, Promise<Uint8Array | undefined>>();
-  /** Per piece: the peers we are sending a copy to that have not announced it yet. */
-  private copiesUnderWay: Array<Set<PeerId>> | null = null;
+  /** Per piece: the peers we are sending a copy to that have not announced it yet, and the blocks (offsets) each was handed. */
+  private copiesUnderWay: Array<Map<PeerId, Set<number>>> | null = null;
+  private blocksInPiece: (index: PieceIndex) => number = () => 1;
   /** Per piece: whether some peer has announced it, i.e. it left us whole at least once. */
   private out: Uint8Array | null = null;
   private notOut = 0;
@@ -39,8 +40,9 @@ export class Uploader {
     this.limiter = opts.uploadBytesPerSecond ? new RateLimiter(opts.now, opts.uploadBytesPerSecond) : null;
   }
 
-  setPieceCount(count: number): void {
-    this.copiesUnderWay = Array.from({ length: count }, () => new Set<PeerId>());
+  setPieceCount(count: number, blocksInPiece: (index: PieceIndex) => number): void {
+    this.copiesUnderWay = Array.from({ length: count }, () => new Map<PeerId, Set<number>>());
+    this.blocksInPiece = blocksInPiece;
     this.out = new Uint8Array(count);
     this.notOut = count;
   }
@@ -58,9 +60,18 @@ export class Uploader {
     for (let i = 0; i < (this.out?.length ?? 0); i++) if (pieces === 'all' || pieces.has(i)) this.pieceSeen(i);
   }
 
-  /** Copies to this peer will not finish (we choked it, or it left): others may take them on. */
-  dropCopiesTo(peer: PeerId): void {
-    for (const copies of this.copiesUnderWay ?? []) copies.delete(peer);
+  /**
+   * Copies to this peer will not finish: others may take them on. A choked
+   * peer still gets every block already handed to its channel, so a copy
+   * whose blocks all went out stays its own; releasing it too let a second
+   * copy start while the first was still on its way.
+   */
+  dropCopiesTo(peer: PeerId, why: 'choked' | 'left'): void {
+    this.copiesUnderWay?.forEach((copies, index) => {
+      const handedOver = copies.get(peer);
+      if (handedOver === undefined) return;
+      if (why === 'left' || handedOver.size < this.blocksInPiece(index)) copies.delete(peer);
+    });
   }
 
   mayUpload(bytes: number): boolean {
@@ -86,7 +97,7 @@ export class Uploader {
     const unchoked = this.choker.rechoke(candidates, rotate);
     for (const s of open) {
       const choke = !unchoked.has(s.remotePeerId!);
-      if (choke && !s.amChoking) this.dropCopiesTo(s.remotePeerId!);
+      if (choke && !s.amChoking) this.dropCopiesTo(s.remotePeerId!, 'choked');
       s.setChoking(choke);
     }
   }
@@ -125,9 +136,12 @@ export class Uploader {
     const copies = this.copiesUnderWay;
     if (copies === null || !holdBackRepeats || this.notOut === 0) return true;
     const underWay = copies[request.index];
-    if (underWay.has(peer)) return true;
-    if (this.out![request.index] || underWay.size > 0) return false;
-    underWay.add(peer);
+    let handedOver = underWay.get(peer);
+    if (handedOver === undefined) {
+      if (this.out![request.index] || underWay.size > 0) return false;
+      underWay.set(peer, (handedOver = new Set()));
+    }
+    handedOver.add(request.begin);
     return true;
   }
 

@@ -5,7 +5,7 @@ import type { Channel } from '../../src/swarm/channel.ts';
 import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
 import { PIECE_DOWNLOADING, PIECE_HAD } from '../../src/swarm/piece-map.ts';
 import { Swarm } from '../../src/swarm/swarm.ts';
-import { decodeMessage, encodeMessage } from '../../src/swarm/wire.ts';
+import { BLOCK_BYTES, decodeMessage, encodeMessage, tagOf } from '../../src/swarm/wire.ts';
 import { fullStore, makeContent, randomPeerIdFrom, seededBytes, seededRandom, type Content } from '../support/content.ts';
 
 const PIECE = 64 * 1024;
@@ -71,6 +71,33 @@ describe('two swarms over an in-memory channel', () => {
     await expectStoreHolds(leechStore, content);
     expect(seed.stats().bytesUploaded).toBe(content.data.byteLength);
     expect(leech.stats().bytesDownloaded).toBe(content.data.byteLength);
+  });
+
+  it('ask for blocks in runs: a refill names many blocks in one request message', async () => {
+    // The app's usual piece size: 16 blocks, so a run can name up to 16.
+    const content = await makeContent(seededBytes(16 * 4 * PIECE, 8), 4 * PIECE);
+    const rng = seededRandom(4);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leechStore = new MemoryPieceStore();
+    const leech = swarmFor(content, { seed: false, store: leechStore, rng });
+    const done = completion(leech);
+    const [a, b] = memoryChannelPair();
+    let requestMessages = 0;
+    let blocksAsked = 0;
+    const counting = tamperingChannel(b, (frame) => {
+      const message = frame[0] === tagOf('request') ? decodeMessage(frame, { pieceCount: null }) : null;
+      if (message?.type === 'request') {
+        requestMessages++;
+        blocksAsked += Math.ceil(message.length / BLOCK_BYTES);
+      }
+      return frame;
+    });
+    seed.addChannel(a);
+    leech.addChannel(counting);
+    await done;
+    await expectStoreHolds(leechStore, content);
+    expect(blocksAsked).toBe(content.data.byteLength / BLOCK_BYTES);
+    expect(requestMessages).toBeLessThan(blocksAsked / 4);
   });
 
   it('fetch a critical range first and strictly in order, then the rest', async () => {

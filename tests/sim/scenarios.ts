@@ -107,7 +107,7 @@ export interface SeederDepartsResult {
   scenario: 'seeder-departs';
   leechers: number;
   seederLeftAtSeconds: number | null;
-  /** Bytes the seeder's uplink had sent when it left, in copies of the file. */
+  /** Piece data (block payloads) the seeder's uplink had sent when it left, in copies of the file. */
   seederUploadCopies: number;
   completed: number;
   lastCompletionSeconds: number | null;
@@ -118,7 +118,7 @@ export interface SeederDepartsResult {
 }
 
 export interface SeederDepartsOptions {
-  /** The seeder leaves right after its uplink has sent this many copies of the file. */
+  /** The seeder leaves right after its uplink has sent this many copies of the file's piece data. */
   leaveAfterCopies: number;
   /** The leechers' upload against the seeder's (home links upload slower than they download). */
   leecherUploadFraction: number;
@@ -136,7 +136,7 @@ export async function seederDeparts(size: ScenarioSize, opts: SeederDepartsOptio
   const sim = newSim(content, size);
   const rand = seededRandom(size.seed);
   const F = content.data.byteLength;
-  const seeder = sim.addPeer({ seed: true, link: link(rand), leaveAfterUploadBytes: opts.leaveAfterCopies * F });
+  const seeder = sim.addPeer({ seed: true, link: link(rand), leaveAfterPieceBytes: opts.leaveAfterCopies * F });
   let seederLeftAt: number | null = null;
   seeder.swarm.events.on('peerLeft', () => {
     if (!seeder.online && seederLeftAt === null) seederLeftAt = sim.queue.now();
@@ -150,7 +150,7 @@ export async function seederDeparts(size: ScenarioSize, opts: SeederDepartsOptio
     scenario: 'seeder-departs',
     leechers: size.leechers,
     seederLeftAtSeconds: seederLeftAt === null ? null : seederLeftAt / 1000,
-    seederUploadCopies: round(seeder.host.bytesSent / F),
+    seederUploadCopies: round(seeder.pieceBytesSent / F),
     completed: leechers.filter((p) => p.completedAtMs !== null).length,
     lastCompletionSeconds: last,
     fluidBoundSeconds: bound,

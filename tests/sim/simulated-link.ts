@@ -22,7 +22,7 @@ export class SimHost {
   private downlinkFreeAt = 0;
   bytesSent = 0;
   /** Called each time the uplink has finished sending a frame. */
-  onSent: (() => void) | null = null;
+  onSent: ((frame: Uint8Array) => void) | null = null;
 
   constructor(
     private readonly queue: EventQueue,
@@ -62,7 +62,7 @@ export class SimHost {
     this.queue.after((frame.byteLength * 1000) / this.link.uploadBytesPerSecond, () => {
       this.bytesSent += frame.byteLength;
       channel.transmitted(frame);
-      this.onSent?.();
+      this.onSent?.(frame);
       this.sendNext();
     });
   }
@@ -86,6 +86,8 @@ class SimChannel implements Channel {
   bufferedAmount = 0;
   closed = false;
   private wasAboveLowWater = false;
+  /** When the last frame already on its way reaches the remote: a close never overtakes it. */
+  private lastArrivalAt = 0;
 
   constructor(
     private readonly queue: EventQueue,
@@ -108,6 +110,7 @@ class SimChannel implements Channel {
     this.bufferedAmount -= frame.byteLength;
     const arrivesAt = this.remoteHost.reserveDownlink(this.queue.now() + this.host.link.latencyMs, frame.byteLength);
     const remote = this.remote!;
+    this.lastArrivalAt = arrivesAt;
     this.queue.at(arrivesAt, () => {
       if (!remote.closed) remote.onMessage?.(frame);
     });
@@ -121,7 +124,8 @@ class SimChannel implements Channel {
     if (this.closed) return;
     this.shutdown();
     const remote = this.remote!;
-    this.queue.after(this.host.link.latencyMs, () => remote.shutdown());
+    const closeArrivesAt = Math.max(this.queue.now() + this.host.link.latencyMs, this.lastArrivalAt);
+    this.queue.at(closeArrivesAt, () => remote.shutdown());
   }
 
   shutdown(): void {

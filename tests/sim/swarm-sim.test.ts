@@ -3,8 +3,10 @@ import { churn, flashCrowd, poisoning, seederDeparts } from './scenarios.ts';
 
 // Small versions of the benchmark scenarios (`npm run sim` runs them at 100 peers).
 const SMALL = { leechers: 20, pieces: 48, pieceBytes: 32 * 1024, seed: 3 };
-// Slow leechers, so the crowd is still far from done when the seed has sent its one copy.
-const DEPARTURE = { leaveAfterCopies: 1.04, leecherUploadFraction: 0.25 };
+// Slow leechers, so the crowd is still far from done when the seed has sent its one copy. The seed
+// leaves right after the last byte of one copy of the piece data: a single repeated block would cost
+// the leechers a block nobody has.
+const DEPARTURE = { leaveAfterCopies: 1, leecherUploadFraction: 0.25 };
 
 describe('swarm simulator (small)', () => {
   it('flash crowd: everyone completes with correct data, rarest-first beating sequential', async () => {
@@ -18,8 +20,9 @@ describe('swarm simulator (small)', () => {
   });
 
   // Regression: repeats used to slip past the seed's hold-back, so even after 1.2 copies it had never
-  // sent 3 of the 48 pieces. Now one copy plus the manifests it hands out (~3% here) is enough.
-  it('seeder departs right after sending 1.04 copies: every leecher still completes', async () => {
+  // sent 3 of the 48 pieces; later, a copy released when its peer was choked was sent again while the
+  // first was still in the channel. Now exactly one copy is enough.
+  it('seeder departs right after sending one copy of the pieces: every leecher still completes', async () => {
     const result = await seederDeparts(SMALL, DEPARTURE);
     expect(result.seederLeftAtSeconds).not.toBeNull();
     // It leaves after the frame that crosses the limit: at most one block (plus header) more.

@@ -4,6 +4,7 @@ import type { PieceStore } from '../../src/chunks/piece-store.ts';
 import { sha256 } from '../../src/chunks/sha256.ts';
 import type { PeerId } from '../../src/swarm/picker.ts';
 import { Swarm, type SwarmOptions } from '../../src/swarm/swarm.ts';
+import { decodeMessage, tagOf } from '../../src/swarm/wire.ts';
 import { randomPeerIdFrom, seededRandom, type Content } from '../support/content.ts';
 import { EventQueue } from './event-queue.ts';
 import { SimHost, simulatedLinkPair, type HostLink } from './simulated-link.ts';
@@ -16,8 +17,8 @@ export interface SimPeerSpec {
   joinAtMs?: number;
   /** Leaves (closes every connection) at this time. */
   leaveAtMs?: number;
-  /** Leaves once its uplink has sent this many bytes. */
-  leaveAfterUploadBytes?: number;
+  /** Leaves once its uplink has sent this many bytes of piece data (block payloads). */
+  leaveAfterPieceBytes?: number;
 }
 
 export interface SimPeer {
@@ -29,6 +30,8 @@ export interface SimPeer {
   online: boolean;
   joinedAtMs: number | null;
   completedAtMs: number | null;
+  /** Block payload bytes its uplink has sent; counted only for a peer that leaves after a number of them. */
+  pieceBytesSent: number;
 }
 
 export interface SimConfig {
@@ -70,6 +73,7 @@ export class SwarmSim {
       online: false,
       joinedAtMs: null,
       completedAtMs: null,
+      pieceBytesSent: 0,
       swarm: null as unknown as Swarm,
     };
     if (spec.seed) for (let i = 0; i < content.pieces.length; i++) void store.put(i, content.pieces[i]);
@@ -107,12 +111,15 @@ export class SwarmSim {
     peer.online = true;
     peer.joinedAtMs = this.queue.now();
     this.connectMore(peer);
-    const limit = peer.spec.leaveAfterUploadBytes;
+    const limit = peer.spec.leaveAfterPieceBytes;
     // Bytes that left the uplink, not bytes queued on channels (those would be lost on leaving),
     // checked as each frame goes out so the peer leaves right after the frame that crosses the limit.
     if (limit !== undefined) {
-      peer.host.onSent = () => {
-        if (peer.host.bytesSent >= limit) this.leave(peer);
+      peer.host.onSent = (frame) => {
+        if (frame[0] !== tagOf('block')) return;
+        const message = decodeMessage(frame, { pieceCount: null });
+        if (message.type === 'block') peer.pieceBytesSent += message.data.byteLength;
+        if (peer.pieceBytesSent >= limit) this.leave(peer);
       };
     }
     const tickOffset = this.random() * this.config.tickMs;

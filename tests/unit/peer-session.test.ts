@@ -7,7 +7,7 @@ import {
   type SessionEvents,
   type SessionOptions,
 } from '../../src/swarm/peer-session.ts';
-import { BLOCK_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage, type WireMessage } from '../../src/swarm/wire.ts';
+import { BLOCK_BYTES, MAX_REQUEST_BYTES, PROTOCOL_VERSION, decodeMessage, encodeMessage, type WireMessage } from '../../src/swarm/wire.ts';
 
 const SWARM = new Uint8Array(32).fill(7);
 const ID_A = new Uint8Array(16).fill(1);
@@ -191,7 +191,7 @@ describe('PeerSession', () => {
     const remote = rawRemote(b);
     remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
     await flush();
-    s.request({ index: 1, begin: 0, length: BLOCK_BYTES });
+    s.request([{ index: 1, begin: 0, length: BLOCK_BYTES }]);
     remote.send({ type: 'block', index: 2, begin: 0, data: new Uint8Array(BLOCK_BYTES - 1) });
     remote.send({ type: 'block', index: 3, begin: 0, data: new Uint8Array(BLOCK_BYTES) });
     remote.send({ type: 'block', index: 1, begin: 0, data: new Uint8Array(BLOCK_BYTES) });
@@ -206,7 +206,7 @@ describe('PeerSession', () => {
     const s = session(a, ID_A, rec.events);
     rawRemote(b).send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
     await flush();
-    s.request({ index: 1, begin: 0, length: BLOCK_BYTES });
+    s.request([{ index: 1, begin: 0, length: BLOCK_BYTES }]);
     b.close();
     await flush();
     s.close();
@@ -226,12 +226,69 @@ describe('PeerSession', () => {
     await flush();
     expect(remote.received.map((m) => m.type)).toEqual(['handshake', 'reject']);
     expect(s.peerChoking).toBe(false);
-    s.request({ index: 2, begin: 0, length: BLOCK_BYTES });
+    s.request([{ index: 2, begin: 0, length: BLOCK_BYTES }]);
     remote.send({ type: 'choke' });
     await flush();
     expect(rec.log).toContain('rejected 2:0');
     expect(s.inflight.size).toBe(0);
     expect(rec.log.filter((l) => l === 'choked' || l === 'unchoked')).toEqual(['unchoked', 'choked']);
+  });
+
+  it('asks for consecutive blocks of a piece in one request, up to MAX_REQUEST_BYTES', async () => {
+    const [a, b] = memoryChannelPair();
+    const s = session(a, ID_A, recorder().events);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    await flush();
+    const blocksOf = (index: number, from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => ({ index, begin: (from + i) * BLOCK_BYTES, length: BLOCK_BYTES }));
+    const perRun = MAX_REQUEST_BYTES / BLOCK_BYTES;
+    // Piece 1 blocks 0-2, then a gap, block 4; piece 2 in a run one block too long for a message.
+    s.request([...blocksOf(1, 0, 3), ...blocksOf(1, 4, 1), ...blocksOf(2, 0, perRun + 1)]);
+    await flush();
+    expect(remote.received.filter((m) => m.type === 'request')).toEqual([
+      { type: 'request', index: 1, begin: 0, length: 3 * BLOCK_BYTES },
+      { type: 'request', index: 1, begin: 4 * BLOCK_BYTES, length: BLOCK_BYTES },
+      { type: 'request', index: 2, begin: 0, length: MAX_REQUEST_BYTES },
+      { type: 'request', index: 2, begin: MAX_REQUEST_BYTES, length: BLOCK_BYTES },
+    ]);
+    expect(s.inflight.size).toBe(4 + perRun + 1);
+  });
+
+  it('serves a run of blocks block by block, and closes on a run the manifest does not allow', async () => {
+    const [a, b] = memoryChannelPair();
+    const s = session(a, ID_A, recorder().events);
+    s.setPieceCount(4);
+    s.setChoking(false);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.send({ type: 'request', index: 2, begin: BLOCK_BYTES, length: 3 * BLOCK_BYTES });
+    await flush();
+    const blocks = remote.received.filter((m) => m.type === 'block');
+    expect(blocks.map((m) => m.type === 'block' && `${m.index}:${m.begin}+${m.data.byteLength}`)).toEqual([
+      `2:${BLOCK_BYTES}+${BLOCK_BYTES}`,
+      `2:${2 * BLOCK_BYTES}+${BLOCK_BYTES}`,
+      `2:${3 * BLOCK_BYTES}+${BLOCK_BYTES}`,
+    ]);
+    // The test manifest allows only full blocks: a run ending in a short one is a protocol error.
+    remote.send({ type: 'request', index: 2, begin: 0, length: BLOCK_BYTES + 1 });
+    await flush();
+    expect(s.state).toBe('closed');
+  });
+
+  it('rejects the blocks of a run that do not fit the upload queue', async () => {
+    const [a, b] = memoryChannelPair();
+    const s = session(a, ID_A, recorder().events, { maxQueuedUploads: 2, highWaterMark: 0 });
+    s.setPieceCount(4);
+    s.setChoking(false);
+    const remote = rawRemote(b);
+    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.send({ type: 'request', index: 1, begin: 0, length: 4 * BLOCK_BYTES });
+    await flush();
+    expect(remote.received.filter((m) => m.type === 'reject').map((m) => m.type === 'reject' && m.begin)).toEqual([
+      2 * BLOCK_BYTES,
+      3 * BLOCK_BYTES,
+    ]);
   });
 
   it('sends interested and choke state changes once each', async () => {

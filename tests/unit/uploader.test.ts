@@ -15,7 +15,7 @@ function uploader(opts: { corruptUploads?: boolean; store?: MemoryPieceStore } =
 describe('Uploader', () => {
   it('holding back, sends each piece to one peer until every piece is out', () => {
     const u = uploader();
-    u.setPieceCount(2);
+    u.setPieceCount(2, () => 2);
     expect(u.claim('a', first(0), true)).toBe(true);
     expect(u.claim('a', last(0), true)).toBe(true);
     expect(u.claim('b', first(0), true)).toBe(false);
@@ -28,14 +28,14 @@ describe('Uploader', () => {
 
   it('holding back, refuses any block of a second copy, not only its first', () => {
     const u = uploader();
-    u.setPieceCount(2);
+    u.setPieceCount(2, () => 2);
     expect(u.claim('a', first(0), true)).toBe(true);
     expect(u.claim('b', last(0), true)).toBe(false);
   });
 
   it('holding back, counts a piece out when a peer announces it, not when its last block is queued', () => {
     const u = uploader();
-    u.setPieceCount(2);
+    u.setPieceCount(2, () => 2);
     for (const request of [first(0), last(0), first(1), last(1)]) expect(u.claim('a', request, true)).toBe(true);
     expect(u.claim('b', first(0), true)).toBe(false);
     expect(u.claim('b', last(1), true)).toBe(false);
@@ -46,19 +46,36 @@ describe('Uploader', () => {
     expect(u.claim('b', first(0), true)).toBe(true);
   });
 
-  it('holding back, lets another peer take on a copy whose peer was choked or left', () => {
+  it('holding back, lets another peer take on a copy whose peer left, or was choked before it had every block', () => {
+    for (const why of ['left', 'choked'] as const) {
+      const u = uploader();
+      u.setPieceCount(2, () => 2);
+      expect(u.claim('a', first(0), true)).toBe(true);
+      expect(u.claim('b', first(0), true)).toBe(false);
+      u.dropCopiesTo('a', why);
+      expect(u.claim('b', first(0), true)).toBe(true);
+      expect(u.claim('b', last(0), true)).toBe(true);
+    }
+  });
+
+  it('holding back, keeps a copy whose every block was handed over when its peer is choked: those blocks still arrive', () => {
     const u = uploader();
-    u.setPieceCount(2);
+    u.setPieceCount(2, () => 2);
     expect(u.claim('a', first(0), true)).toBe(true);
-    expect(u.claim('b', first(0), true)).toBe(false);
-    u.dropCopiesTo('a');
+    expect(u.claim('a', first(0), true)).toBe(true);
+    u.dropCopiesTo('a', 'choked');
+    // One block asked twice is still half a copy.
     expect(u.claim('b', first(0), true)).toBe(true);
     expect(u.claim('b', last(0), true)).toBe(true);
+    u.dropCopiesTo('b', 'choked');
+    expect(u.claim('c', first(0), true)).toBe(false);
+    u.dropCopiesTo('b', 'left');
+    expect(u.claim('c', first(0), true)).toBe(true);
   });
 
   it('not holding back, never refuses', () => {
     const u = uploader();
-    u.setPieceCount(2);
+    u.setPieceCount(2, () => 2);
     u.claim('a', first(0), false);
     u.claim('a', last(0), false);
     expect(u.claim('b', first(0), false)).toBe(true);

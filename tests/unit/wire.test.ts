@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   BLOCK_BYTES,
   MAX_FRAME_BYTES,
+  MAX_REQUEST_BYTES,
   PROTOCOL_VERSION,
   WireError,
   decodeMessage,
@@ -57,6 +58,7 @@ const EXAMPLES: { message: WireMessage; bytes: Uint8Array }[] = [
     message: { type: 'request', index: 3, begin: 2 * BLOCK_BYTES, length: BLOCK_BYTES },
     bytes: frame(6, u32(3), u32(2 * BLOCK_BYTES), u32(BLOCK_BYTES)),
   },
+
   {
     message: { type: 'block', index: 3, begin: 0x01020304, data: filled(300, 9) },
     bytes: frame(7, u32(3), u32(0x01020304), filled(300, 9)),
@@ -107,6 +109,13 @@ describe('wire codec round trip', () => {
       expect(decodeMessage(bytes, ctx)).toEqual(message);
     });
   }
+
+  it('a request may name a run of blocks up to MAX_REQUEST_BYTES', () => {
+    const run: WireMessage = { type: 'request', index: 3, begin: BLOCK_BYTES, length: MAX_REQUEST_BYTES };
+    const bytes = frame(6, u32(3), u32(BLOCK_BYTES), u32(MAX_REQUEST_BYTES));
+    expect(encodeMessage(run)).toEqual(bytes);
+    expect(decodeMessage(bytes, ctx)).toEqual(run);
+  });
 
   it('decodes a frame that is a view into a larger buffer', () => {
     const backing = new Uint8Array(64).fill(0xee);
@@ -170,11 +179,12 @@ describe('wire decoder rejects malformed frames', () => {
     { name: 'frame over 256 KiB', bytes: new Uint8Array(MAX_FRAME_BYTES + 1).fill(7), code: 'too-large' },
     { name: 'block frame over 256 KiB', bytes: frame(7, u32(0), u32(0), new Uint8Array(MAX_FRAME_BYTES - 8)), code: 'too-large' },
     // handshake
-    { name: 'handshake truncated', bytes: frame(0, 1, swarmId, peerId.subarray(1)), code: 'bad-length' },
-    { name: 'handshake one byte too long', bytes: frame(0, 1, swarmId, peerId, 0), code: 'bad-length' },
+    { name: 'handshake truncated', bytes: frame(0, PROTOCOL_VERSION, swarmId, peerId.subarray(1)), code: 'bad-length' },
+    { name: 'handshake one byte too long', bytes: frame(0, PROTOCOL_VERSION, swarmId, peerId, 0), code: 'bad-length' },
     { name: 'handshake tag only', bytes: frame(0), code: 'bad-length' },
     { name: 'handshake version 0', bytes: frame(0, 0, swarmId, peerId), code: 'bad-version' },
-    { name: 'handshake version 2', bytes: frame(0, 2, swarmId, peerId), code: 'bad-version' },
+    { name: 'handshake version 1 (single-block requests)', bytes: frame(0, 1, swarmId, peerId), code: 'bad-version' },
+    { name: 'handshake version 3', bytes: frame(0, 3, swarmId, peerId), code: 'bad-version' },
     // one-byte messages
     ...[1, 3, 10, 11, 12, 13, 16].map((tag) => ({
       name: `tag ${tag} with a trailing byte`,
@@ -207,7 +217,11 @@ describe('wire decoder rejects malformed frames', () => {
       { name: `tag ${tag} truncated`, bytes: frame(tag, u32(0), u32(0), [1, 0, 0]), code: 'bad-length' as const },
       { name: `tag ${tag} one byte too long`, bytes: frame(tag, u32(0), u32(0), u32(1), 0), code: 'bad-length' as const },
       { name: `tag ${tag} length 0`, bytes: frame(tag, u32(0), u32(0), u32(0)), code: 'bad-field' as const },
-      { name: `tag ${tag} length over BLOCK_BYTES`, bytes: frame(tag, u32(0), u32(0), u32(BLOCK_BYTES + 1)), code: 'bad-field' as const },
+      {
+        name: `tag ${tag} length over ${tag === 6 ? 'MAX_REQUEST_BYTES' : 'BLOCK_BYTES'}`,
+        bytes: frame(tag, u32(0), u32(0), u32((tag === 6 ? MAX_REQUEST_BYTES : BLOCK_BYTES) + 1)),
+        code: 'bad-field' as const,
+      },
       { name: `tag ${tag} unaligned begin`, bytes: frame(tag, u32(0), u32(1), u32(1)), code: 'bad-field' as const },
       { name: `tag ${tag} index out of range`, bytes: frame(tag, u32(PIECES), u32(0), u32(1)), code: 'bad-field' as const },
     ]),
@@ -254,7 +268,8 @@ describe('wire encoder validates', () => {
     { name: 'fractional have index', message: { type: 'have', index: 1.5 }, code: 'bad-field' },
     { name: 'nonce over u32', message: { type: 'ping', nonce: 2 ** 32 }, code: 'bad-field' },
     { name: 'request length 0', message: { type: 'request', index: 0, begin: 0, length: 0 }, code: 'bad-field' },
-    { name: 'request length over BLOCK_BYTES', message: { type: 'request', index: 0, begin: 0, length: BLOCK_BYTES + 1 }, code: 'bad-field' },
+    { name: 'request length over MAX_REQUEST_BYTES', message: { type: 'request', index: 0, begin: 0, length: MAX_REQUEST_BYTES + 1 }, code: 'bad-field' },
+    { name: 'cancel length over BLOCK_BYTES', message: { type: 'cancel', index: 0, begin: 0, length: BLOCK_BYTES + 1 }, code: 'bad-field' },
     { name: 'cancel unaligned begin', message: { type: 'cancel', index: 0, begin: 100, length: 1 }, code: 'bad-field' },
     { name: 'reject NaN index', message: { type: 'reject', index: Number.NaN, begin: 0, length: 1 }, code: 'bad-field' },
   ];
