@@ -524,10 +524,9 @@ export class Swarm {
     this.picker!.markVerified(index);
     this.requests.avoid.delete(index);
     for (const liar of this.blame.pieceVerified(index, download.buffer)) this.ban(liar, 'sent blocks that differ from the verified piece');
-    for (const session of this.sessions.values()) {
-      const pieces = session.remotePieces;
-      if (pieces !== 'all' && !pieces?.has(index)) session.announceHave(index);
-    }
+    // Every peer hears it, seeds too: a source seed holding back repeats learns from it that its copy
+    // arrived, and without that it would refuse the piece to everyone else for as long as we stay.
+    for (const session of this.sessions.values()) session.announceHave(index);
     this.events.emit('pieceVerified', index);
     if (!this.have!.isComplete()) return;
     for (const session of this.sessions.values()) session.setInterested(false);

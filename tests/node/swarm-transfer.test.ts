@@ -176,6 +176,29 @@ describe('two swarms over an in-memory channel', () => {
     await expectStoreHolds(leechStore, content);
   });
 
+  // Regression: the first leecher never told the seed it had the pieces (no `have` to a seed), so the
+  // seed, holding back repeats, refused every piece to the next leecher while the first stayed.
+  it('a second leecher gets every piece from the source seed while the first, complete, stays connected', async () => {
+    const content = await makeContent(seededBytes(6 * PIECE + 99, 6), PIECE);
+    const rng = seededRandom(5);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const first = swarmFor(content, { seed: false, store: new MemoryPieceStore(), rng });
+    const firstDone = completion(first);
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(a);
+    first.addChannel(b);
+    await firstDone;
+    const secondStore = new MemoryPieceStore();
+    const second = swarmFor(content, { seed: false, store: secondStore, rng });
+    const secondDone = completion(second);
+    const [c, d] = memoryChannelPair();
+    seed.addChannel(c);
+    second.addChannel(d);
+    await secondDone;
+    await expectStoreHolds(secondStore, content);
+    expect(seed.stats().bytesUploaded).toBe(2 * content.data.byteLength);
+  });
+
   it('a leecher seeds back: a third peer completes from the leecher alone', async () => {
     const content = await makeContent(seededBytes(6 * PIECE + 99, 5), PIECE);
     const rng = seededRandom(4);
