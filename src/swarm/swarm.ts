@@ -517,8 +517,10 @@ export class Swarm {
     this.requests.avoid.delete(index);
     for (const liar of this.blame.pieceVerified(index, download.buffer)) this.ban(liar, 'sent blocks that differ from the verified piece');
     for (const session of this.sessions.values()) {
+      // Seeds hear it too: the source seed holds back repeats until some peer announces each piece
+      // (without this its hold-back never lapsed and it sat idle once every piece was out).
       const pieces = session.remotePieces;
-      if (pieces !== 'all' && !pieces?.has(index)) session.announceHave(index);
+      if (!(pieces instanceof Bitfield && pieces.has(index))) session.announceHave(index);
     }
     this.events.emit('pieceVerified', index);
     if (!this.have!.isComplete()) return;

@@ -171,6 +171,31 @@ describe('two swarms over an in-memory channel', () => {
     await expectStoreHolds(lastStore, content);
     expect(middle.stats().bytesUploaded).toBe(content.data.byteLength);
   });
+
+  // Regression: leechers announced pieces only to peers lacking them, so the source seed never heard
+  // that a piece was out, kept holding back every second copy, and two leechers that can reach only
+  // the seed split the pieces between them and never completed.
+  it('the source seed hears what leechers hold: two leechers linked only to it both complete', async () => {
+    const content = await makeContent(seededBytes(12 * PIECE, 9), PIECE);
+    const rng = seededRandom(6);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const stores = [new MemoryPieceStore(), new MemoryPieceStore()];
+    const leechers = stores.map((store) => swarmFor(content, { seed: false, store, rng }));
+    const done = Promise.all(leechers.map(completion));
+    for (const leecher of leechers) {
+      const [a, b] = memoryChannelPair();
+      seed.addChannel(a);
+      leecher.addChannel(b);
+    }
+    // Refused requests are retried after a tick.
+    const ticking = setInterval(() => [seed, ...leechers].forEach((s) => s.tick()), 20);
+    try {
+      await done;
+    } finally {
+      clearInterval(ticking);
+    }
+    for (const store of stores) await expectStoreHolds(store, content);
+  });
 });
 
 describe('the piece map a swarm reports', () => {
