@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../src/chunks/bitfield.ts';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
+import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
+import { PeerSession, type SessionEvents } from '../../src/swarm/peer-session.ts';
 import { Uploader } from '../../src/swarm/uploader.ts';
-import { BLOCK_BYTES } from '../../src/swarm/wire.ts';
+import { BLOCK_BYTES, PROTOCOL_VERSION, encodeMessage } from '../../src/swarm/wire.ts';
 import { seededRandom } from '../support/content.ts';
 
 const first = (index: number) => ({ index, begin: 0, length: BLOCK_BYTES });
@@ -12,7 +14,44 @@ function uploader(opts: { corruptUploads?: boolean; store?: MemoryPieceStore } =
   return new Uploader({ store: opts.store ?? new MemoryPieceStore(), now: () => 0, random: seededRandom(1), uploadSlots: 4, ...opts });
 }
 
+const SWARM = new Uint8Array(32).fill(7);
+const PIECES = 8;
+const quiet = new Proxy({}, { get: () => () => undefined }) as SessionEvents;
+
+/** A real session to a remote that holds its first `held` pieces and is interested in ours. */
+async function interestedPeer(id: number, held: number): Promise<PeerSession> {
+  const [local, remote] = memoryChannelPair();
+  remote.onMessage = () => undefined;
+  const session = new PeerSession(local, {
+    swarmId: SWARM,
+    localPeerId: new Uint8Array(16).fill(0),
+    events: quiet,
+    readBlock: async () => null,
+    isValidRequest: () => true,
+    now: () => 0,
+  });
+  session.setPieceCount(PIECES);
+  const bits = new Bitfield(PIECES);
+  for (let i = 0; i < held; i++) bits.set(i);
+  remote.send(encodeMessage({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: new Uint8Array(16).fill(id) }));
+  remote.send(encodeMessage({ type: 'bitfield', bits: bits.toBytes() }));
+  remote.send(encodeMessage({ type: 'interested' }));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return session;
+}
+
 describe('Uploader', () => {
+  it('seeding, gives regular slots to the peers that lack the most', async () => {
+    const u = uploader();
+    u.setPieceCount(PIECES);
+    const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => interestedPeer(i + 1, held)));
+    u.rechoke(peers, true, true);
+    const unchoked = peers.filter((p) => !p.amChoking);
+    expect(unchoked).toHaveLength(4);
+    // Three regular slots to those holding 1, 2 and 3 pieces; the optimistic one to any other.
+    expect(unchoked.map((p) => (p.remotePieces as Bitfield).count())).toEqual(expect.arrayContaining([1, 2, 3]));
+  });
+
   it('holding back, sends each piece to one peer until every piece is out', () => {
     const u = uploader();
     u.setPieceCount(2);
