@@ -211,6 +211,8 @@ export class Swarm {
       readBlock: (request) => this.readBlock(session, request),
       isValidRequest: (request) => this.uploader.isValidRequest(this.manifest, request),
       mayUpload: (bytes) => this.uploader.mayUpload(bytes),
+      // Rarest first: a piece few neighbours hold is what spreads the swarm's supply.
+      uploadPriority: (index) => this.picker?.availabilityOf(index) ?? 0,
       now: this.opts.now,
     });
     if (session.state !== 'closed') this.handshaking.set(session, expectedPeer);
