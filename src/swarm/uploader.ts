@@ -73,17 +73,25 @@ export class Uploader {
    * with the most traffic both ways: what they give us (tit-for-tat) plus
    * what they actually take (in the simulator, ranking by download alone
    * left slots with peers that had nothing to ask for: 17.8 s vs 14.4 s for
-   * 100 peers). A seed has nothing to gain from anyone, so it serves the
-   * peers that lack the most: in the simulator's tail the slowest peers
-   * lagged the average by ~25 pieces while seeds kept serving whoever took
-   * most (100 peers: 1.77 → 1.71 of the fluid bound, over two seeds).
+   * 100 peers). A seed has nothing to gain from anyone: once every piece is
+   * out it serves the peers that lack the most (in the simulator's tail the
+   * slowest peers lagged the average by ~25 pieces while seeds kept serving
+   * whoever took most; 100 peers: 1.77 → 1.71 of the fluid bound, over two
+   * seeds). Until then it ranks by what it manages to send each peer now:
+   * ranking by need rotates slots often, every rotation drops the rest of a
+   * copy under way, and a source seed leaving after one copy had then not
+   * sent every piece.
    */
   rechoke(sessions: Iterable<PeerSession>, seeding: boolean, rotate: boolean): void {
     const open = [...sessions].filter((s) => s.state === 'open');
     const candidates: ChokeCandidate[] = open.map((s) => ({
       peer: s.remotePeerId!,
       interested: s.peerInterested,
-      score: seeding ? this.piecesLacking(s) : s.downloadRate.bytesPerSecond() + s.uploadRate.bytesPerSecond(),
+      score: !seeding
+        ? s.downloadRate.bytesPerSecond() + s.uploadRate.bytesPerSecond()
+        : this.notOut > 0
+          ? s.uploadRate.bytesPerSecond()
+          : this.piecesLacking(s),
     }));
     const unchoked = this.choker.rechoke(candidates, rotate);
     for (const s of open) {

@@ -41,15 +41,29 @@ async function interestedPeer(id: number, held: number): Promise<PeerSession> {
 }
 
 describe('Uploader', () => {
-  it('seeding, gives regular slots to the peers that lack the most', async () => {
+  it('seeding with every piece out, gives regular slots to the peers that lack the most', async () => {
     const u = uploader();
     u.setPieceCount(PIECES);
+    u.piecesSeen('all');
     const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => interestedPeer(i + 1, held)));
     u.rechoke(peers, true, true);
     const unchoked = peers.filter((p) => !p.amChoking);
     expect(unchoked).toHaveLength(4);
     // Three regular slots to those holding 1, 2 and 3 pieces; the optimistic one to any other.
     expect(unchoked.map((p) => (p.remotePieces as Bitfield).count())).toEqual(expect.arrayContaining([1, 2, 3]));
+  });
+
+  it('seeding while some piece is not out, keeps slots with the peers it sends to fastest, not the neediest', async () => {
+    const u = uploader();
+    u.setPieceCount(PIECES);
+    const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => interestedPeer(i + 1, held)));
+    const neediest = peers.filter((p) => (p.remotePieces as Bitfield).count() <= 3);
+    peers[0].uploadRate.add(1000);
+    peers[2].uploadRate.add(900);
+    peers[4].uploadRate.add(800);
+    u.rechoke(peers, true, true);
+    expect(peers.filter((p) => !p.amChoking)).toEqual(expect.arrayContaining([peers[0], peers[2], peers[4]]));
+    expect(neediest.filter((p) => !p.amChoking).length).toBeLessThanOrEqual(1);
   });
 
   it('holding back, sends each piece to one peer until every piece is out', () => {
