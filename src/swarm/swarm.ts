@@ -26,7 +26,7 @@ import { PiecePicker, type PeerId, type PieceIndex } from './picker.ts';
 import { PieceMapTracker, type PieceMap } from './piece-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RateMeter } from './rate-meter.ts';
-import { RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
+import { RARE_EXTRA_BLOCKS, RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
 import { Uploader } from './uploader.ts';
 
 export interface SwarmOptions {
@@ -459,8 +459,9 @@ export class Swarm {
       requestsInFlight: () => this.requestsInFlight(),
     };
     const depth = this.requests.pipelineDepth(session);
-    while (session.inflight.size < depth) {
-      const request = this.requests.nextRequest(session, depth - session.inflight.size, ctx);
+    while (session.inflight.size < depth + RARE_EXTRA_BLOCKS) {
+      const room = depth - session.inflight.size;
+      const request = room > 0 ? this.requests.nextRequest(session, room, ctx) : this.requests.rareRequest(session, ctx);
       if (!request) {
         // Nothing to ask this peer for: maybe it has nothing we lack any more.
         if (session.inflight.size === 0) this.updateInterest(session);

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../src/chunks/bitfield.ts';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
-import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
-import { PeerSession, type SessionEvents } from '../../src/swarm/peer-session.ts';
 import { Uploader } from '../../src/swarm/uploader.ts';
-import { BLOCK_BYTES, PROTOCOL_VERSION, encodeMessage } from '../../src/swarm/wire.ts';
+import { BLOCK_BYTES } from '../../src/swarm/wire.ts';
 import { seededRandom } from '../support/content.ts';
+import { remoteSession } from '../support/remote-session.ts';
 
 const first = (index: number) => ({ index, begin: 0, length: BLOCK_BYTES });
 const last = (index: number) => ({ index, begin: BLOCK_BYTES, length: BLOCK_BYTES });
@@ -14,38 +13,15 @@ function uploader(opts: { corruptUploads?: boolean; store?: MemoryPieceStore } =
   return new Uploader({ store: opts.store ?? new MemoryPieceStore(), now: () => 0, random: seededRandom(1), uploadSlots: 4, ...opts });
 }
 
-const SWARM = new Uint8Array(32).fill(7);
 const PIECES = 8;
-const quiet = new Proxy({}, { get: () => () => undefined }) as SessionEvents;
-
-/** A real session to a remote that holds its first `held` pieces and is interested in ours. */
-async function interestedPeer(id: number, held: number): Promise<PeerSession> {
-  const [local, remote] = memoryChannelPair();
-  remote.onMessage = () => undefined;
-  const session = new PeerSession(local, {
-    swarmId: SWARM,
-    localPeerId: new Uint8Array(16).fill(0),
-    events: quiet,
-    readBlock: async () => null,
-    isValidRequest: () => true,
-    now: () => 0,
-  });
-  session.setPieceCount(PIECES);
-  const bits = new Bitfield(PIECES);
-  for (let i = 0; i < held; i++) bits.set(i);
-  remote.send(encodeMessage({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: new Uint8Array(16).fill(id) }));
-  remote.send(encodeMessage({ type: 'bitfield', bits: bits.toBytes() }));
-  remote.send(encodeMessage({ type: 'interested' }));
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  return session;
-}
+const firstPieces = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 describe('Uploader', () => {
   it('seeding with every piece out, gives regular slots to the peers that lack the most', async () => {
     const u = uploader();
     u.setPieceCount(PIECES);
     u.piecesSeen('all');
-    const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => interestedPeer(i + 1, held)));
+    const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => remoteSession(i + 1, PIECES, firstPieces(held))));
     u.rechoke(peers, true, true);
     const unchoked = peers.filter((p) => !p.amChoking);
     expect(unchoked).toHaveLength(4);
@@ -56,7 +32,7 @@ describe('Uploader', () => {
   it('seeding while some piece is not out, keeps slots with the peers it sends to fastest, not the neediest', async () => {
     const u = uploader();
     u.setPieceCount(PIECES);
-    const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => interestedPeer(i + 1, held)));
+    const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => remoteSession(i + 1, PIECES, firstPieces(held))));
     const neediest = peers.filter((p) => (p.remotePieces as Bitfield).count() <= 3);
     peers[0].uploadRate.add(1000);
     peers[2].uploadRate.add(900);
