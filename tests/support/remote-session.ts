@@ -9,9 +9,9 @@ const quiet = new Proxy({}, { get: () => () => undefined }) as SessionEvents;
 
 /**
  * A real, open session to a remote played by hand: it has handshaked as peer
- * `id` (a byte), announced `held`, and said it is interested in our pieces.
+ * `id` (a byte), announced `held` (or every piece), and said it is interested in our pieces.
  */
-export async function remoteSession(id: number, pieceCount: number, held: PieceIndex[]): Promise<PeerSession> {
+export async function remoteSession(id: number, pieceCount: number, held: PieceIndex[] | 'all'): Promise<PeerSession> {
   const [local, remote] = memoryChannelPair();
   remote.onMessage = () => undefined;
   const session = new PeerSession(local, {
@@ -23,10 +23,14 @@ export async function remoteSession(id: number, pieceCount: number, held: PieceI
     now: () => 0,
   });
   session.setPieceCount(pieceCount);
-  const bits = new Bitfield(pieceCount);
-  for (const i of held) bits.set(i);
   remote.send(encodeMessage({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: new Uint8Array(16).fill(id) }));
-  remote.send(encodeMessage({ type: 'bitfield', bits: bits.toBytes() }));
+  if (held === 'all') {
+    remote.send(encodeMessage({ type: 'have-all' }));
+  } else {
+    const bits = new Bitfield(pieceCount);
+    for (const i of held) bits.set(i);
+    remote.send(encodeMessage({ type: 'bitfield', bits: bits.toBytes() }));
+  }
   remote.send(encodeMessage({ type: 'interested' }));
   await new Promise((resolve) => setTimeout(resolve, 0));
   return session;

@@ -31,6 +31,16 @@ describe('RequestScheduler.rareRequest', () => {
     expect(asked.sort()).toEqual(['2:0', '2:1', '3:0', '3:1']);
   });
 
+  it('asks a seed for nothing past the pipeline', async () => {
+    const { scheduler, holder, ctx } = await setup();
+    // The seed replaces the neighbour holding everything: pieces 2 and 3 are now the seed's alone.
+    ctx.picker.removePeer(holder.remotePeerId!);
+    const seed = await remoteSession(3, PIECES, 'all');
+    ctx.picker.addPeer(seed.remotePeerId!, 'all');
+    expect(ctx.picker.availabilityOf(2)).toBe(1);
+    expect(scheduler.rareRequest(seed, ctx)).toBeNull();
+  });
+
   it('asks for nothing past the pipeline while a player waits on a critical range', async () => {
     const { scheduler, holder, ctx } = await setup();
     scheduler.critical = { from: 0, to: 1 };
