@@ -76,8 +76,8 @@ export class Uploader {
    * 100 peers). A seed has nothing to gain from anyone: once every piece is
    * out it serves the peers that lack the most (in the simulator's tail the
    * slowest peers lagged the average by ~25 pieces while seeds kept serving
-   * whoever took most; 100 peers: 1.77 → 1.71 of the fluid bound, over two
-   * seeds). Until then it ranks by what it manages to send each peer now:
+   * whoever took most; 100 peers: 1.78 / 1.77 → 1.74 / 1.71 of the fluid
+   * bound, two seeds). Until then it ranks by what it manages to send each peer now:
    * ranking by need rotates slots often, every rotation drops the rest of a
    * copy under way, and a source seed leaving after one copy had then not
    * sent every piece.
