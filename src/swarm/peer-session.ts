@@ -1,6 +1,7 @@
 import { Bitfield } from '../chunks/bitfield.ts';
 import { ChannelClosedError, type Channel } from './channel.ts';
 import { RateMeter } from './rate-meter.ts';
+import { nextUpload, uploadBufferLimit } from './upload-queue.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
 import { bytesToHex } from './ids.ts';
 import {
@@ -69,15 +70,16 @@ export interface SessionOptions {
   /** Checks a request against the manifest (piece index and block bounds). */
   isValidRequest: (request: BlockRequest) => boolean;
   now: () => number;
-  /** Stop queueing uploads on the channel above this many buffered bytes. */
+  /** Stop queueing uploads on the channel above this many buffered bytes; default: see `uploadBufferLimit`. */
   highWaterMark?: number;
   /** Requests a remote may have waiting for upload; more are rejected. */
   maxQueuedUploads?: number;
   /** Asked before each block is sent; false pauses uploads until `resumeUploads()`. */
   mayUpload?: (bytes: number) => boolean;
+  /** Of the queued uploads, the one with the lowest value goes next (e.g. the piece's availability); default: in order. */
+  uploadPriority?: (index: PieceIndex) => number;
 }
 
-const DEFAULT_HIGH_WATER_MARK = 4 * 1024 * 1024;
 const DEFAULT_MAX_QUEUED_UPLOADS = 512;
 const METADATA_CHUNK_BYTES = 128 * 1024;
 
@@ -109,14 +111,14 @@ export class PeerSession {
   private earlyHaves: PieceIndex[] = [];
   private readonly uploadQueue: BlockRequest[] = [];
   private pumping = false;
-  private readonly highWaterMark: number;
+  private readonly highWaterMark: number | undefined;
   private readonly maxQueuedUploads: number;
 
   constructor(
     readonly channel: Channel,
     private readonly opts: SessionOptions,
   ) {
-    this.highWaterMark = opts.highWaterMark ?? DEFAULT_HIGH_WATER_MARK;
+    this.highWaterMark = opts.highWaterMark;
     this.maxQueuedUploads = opts.maxQueuedUploads ?? DEFAULT_MAX_QUEUED_UPLOADS;
     this.lastReceivedAt = this.lastSentAt = opts.now();
     this.downloadRate = new RateMeter(opts.now);
@@ -408,10 +410,10 @@ export class PeerSession {
       while (
         this.state === 'open' &&
         this.uploadQueue.length > 0 &&
-        this.channel.bufferedAmount < this.highWaterMark &&
+        this.channel.bufferedAmount < (this.highWaterMark ?? uploadBufferLimit(this.channel.lowWaterMark, this.uploadRate.bytesPerSecond())) &&
         (this.opts.mayUpload?.(this.uploadQueue[0].length) ?? true)
       ) {
-        const request = this.uploadQueue.shift()!;
+        const request = nextUpload(this.uploadQueue, this.opts.uploadPriority);
         const data = await this.opts.readBlock(request);
         if (this.state !== 'open') return;
         if (data === null) {

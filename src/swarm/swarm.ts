@@ -27,7 +27,7 @@ import { PiecePicker, type PeerId, type PieceIndex } from './picker.ts';
 import { PieceMapTracker, type PieceMap } from './piece-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RateMeter } from './rate-meter.ts';
-import { RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
+import { RARE_EXTRA_BLOCKS, RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
 import { Uploader } from './uploader.ts';
 import { BLOCK_BYTES } from './wire.ts';
 
@@ -215,6 +215,8 @@ export class Swarm {
       readBlock: (request) => this.readBlock(session, request),
       isValidRequest: (request) => this.uploader.isValidRequest(this.manifest, request),
       mayUpload: (bytes) => this.uploader.mayUpload(bytes),
+      // Rarest first: a piece few neighbours hold is what spreads the swarm's supply.
+      uploadPriority: (index) => this.picker?.availabilityOf(index) ?? 0,
       now: this.opts.now,
     });
     if (session.state !== 'closed') this.handshaking.set(session, expectedPeer);
@@ -345,7 +347,11 @@ export class Swarm {
       },
       chokeChanged: (s) => this.schedule(s),
       interestChanged: (s) => {
-        if (s.peerInterested && s.amChoking && this.uploader.hasFreeSlot(this.sessions.values())) {
+        // A slot changes hands at once when its holder stops wanting it or a newcomer finds one free,
+        // not at the next periodic rechoke (in the simulator: 100 peers 1.68 → 1.65 of the bound).
+        const slotLeft = !s.peerInterested && !s.amChoking;
+        const slotWanted = s.peerInterested && s.amChoking && this.uploader.hasFreeSlot(this.sessions.values());
+        if (slotLeft || slotWanted) {
           this.uploader.rechoke(this.sessions.values(), this.complete, false);
         }
       },
@@ -457,11 +463,14 @@ export class Swarm {
       requestsInFlight: () => this.requestsInFlight(),
     };
     const depth = this.requests.pipelineDepth(session);
-    // Top up in batches, not a block at a time: one request message then names many blocks.
-    if (session.inflight.size > depth - refillBlocks(depth)) return;
+    // Top up in batches, not a block at a time, so one request message names many blocks; a rare
+    // piece may still go past a full pipeline.
+    const refilling = session.inflight.size <= depth - refillBlocks(depth);
     const batch: BlockRequest[] = [];
-    while (session.inflight.size + batch.length < depth) {
-      const request = this.requests.nextRequest(session, depth - session.inflight.size - batch.length, ctx);
+    while (session.inflight.size + batch.length < depth + RARE_EXTRA_BLOCKS) {
+      const room = depth - session.inflight.size - batch.length;
+      const request =
+        refilling && room > 0 ? this.requests.nextRequest(session, room, ctx) : this.requests.rareRequest(session, ctx);
       if (!request) {
         // Nothing to ask this peer for: maybe it has nothing we lack any more.
         if (session.inflight.size + batch.length === 0) this.updateInterest(session);
@@ -524,9 +533,13 @@ export class Swarm {
     this.picker!.markVerified(index);
     this.requests.avoid.delete(index);
     for (const liar of this.blame.pieceVerified(index, download.buffer)) this.ban(liar, 'sent blocks that differ from the verified piece');
-    // Every peer hears it, seeds too: a source seed holding back repeats learns from it that its copy
-    // arrived, and without that it would refuse the piece to everyone else for as long as we stay.
-    for (const session of this.sessions.values()) session.announceHave(index);
+    for (const session of this.sessions.values()) {
+      // Seeds hear it too: the source seed holds back repeats until some peer announces each piece
+      // (without this its hold-back never lapsed: it refused the piece to everyone else while we
+      // stayed, and sat idle once every piece was out).
+      const pieces = session.remotePieces;
+      if (!(pieces instanceof Bitfield && pieces.has(index))) session.announceHave(index);
+    }
     this.events.emit('pieceVerified', index);
     if (!this.have!.isComplete()) return;
     for (const session of this.sessions.values()) session.setInterested(false);

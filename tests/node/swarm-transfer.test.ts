@@ -4,14 +4,19 @@ import { sha256 } from '../../src/chunks/sha256.ts';
 import type { Channel } from '../../src/swarm/channel.ts';
 import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
 import { PIECE_DOWNLOADING, PIECE_HAD } from '../../src/swarm/piece-map.ts';
-import { Swarm } from '../../src/swarm/swarm.ts';
+import { Swarm, type SwarmOptions } from '../../src/swarm/swarm.ts';
 import { BLOCK_BYTES, decodeMessage, encodeMessage, tagOf } from '../../src/swarm/wire.ts';
 import { fullStore, makeContent, randomPeerIdFrom, seededBytes, seededRandom, type Content } from '../support/content.ts';
 
 const PIECE = 64 * 1024;
 
-function swarmFor(content: Content, opts: { seed: boolean; store: MemoryPieceStore; rng: () => number; manifest?: Content['manifest'] }) {
+function swarmFor(
+  content: Content,
+  opts: { seed: boolean; store: MemoryPieceStore; rng: () => number; manifest?: Content['manifest'] },
+  extra: Partial<SwarmOptions> = {},
+) {
   return new Swarm({
+    ...extra,
     swarmId: content.swarmId,
     localPeerId: randomPeerIdFrom(opts.rng),
     manifest: opts.seed ? (opts.manifest ?? content.manifest) : null,
@@ -220,6 +225,53 @@ describe('two swarms over an in-memory channel', () => {
     await lastDone;
     await expectStoreHolds(lastStore, content);
     expect(middle.stats().bytesUploaded).toBe(content.data.byteLength);
+  });
+
+  // Regression: leechers announced pieces only to peers lacking them, so the source seed never heard
+  // that a piece was out, kept holding back every second copy, and two leechers that can reach only
+  // the seed split the pieces between them and never completed.
+  it('the source seed hears what leechers hold: two leechers linked only to it both complete', async () => {
+    const content = await makeContent(seededBytes(12 * PIECE, 9), PIECE);
+    const rng = seededRandom(6);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const stores = [new MemoryPieceStore(), new MemoryPieceStore()];
+    const leechers = stores.map((store) => swarmFor(content, { seed: false, store, rng }));
+    const done = Promise.all(leechers.map(completion));
+    for (const leecher of leechers) {
+      const [a, b] = memoryChannelPair();
+      seed.addChannel(a);
+      leecher.addChannel(b);
+    }
+    // Refused requests are retried after a tick.
+    const ticking = setInterval(() => [seed, ...leechers].forEach((s) => s.tick()), 20);
+    try {
+      await done;
+    } finally {
+      clearInterval(ticking);
+    }
+    for (const store of stores) await expectStoreHolds(store, content);
+  });
+
+  it('passes an upload slot on as soon as its holder stops wanting it, not at the next rechoke', async () => {
+    const content = await makeContent(seededBytes(6 * PIECE, 10), PIECE);
+    const rng = seededRandom(7);
+    // One slot and no periodic rechoke within the test: only the handover can serve the second peer.
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng }, { uploadSlots: 1, rechokeIntervalMs: 3_600_000 });
+    const stores = [new MemoryPieceStore(), new MemoryPieceStore()];
+    const leechers = stores.map((store) => swarmFor(content, { seed: false, store, rng }));
+    const done = Promise.all(leechers.map(completion));
+    for (const leecher of leechers) {
+      const [a, b] = memoryChannelPair();
+      seed.addChannel(a);
+      leecher.addChannel(b);
+    }
+    const ticking = setInterval(() => [seed, ...leechers].forEach((s) => s.tick()), 20);
+    try {
+      await done;
+    } finally {
+      clearInterval(ticking);
+    }
+    for (const store of stores) await expectStoreHolds(store, content);
   });
 });
 

@@ -68,8 +68,12 @@ export class SimHost {
   }
 }
 
-/** Two channels between two hosts; frames pay the sender's uplink, latency, then the receiver's downlink. */
-export function simulatedLinkPair(queue: EventQueue, a: SimHost, b: SimHost, lowWaterMark = 256 * 1024): [Channel, Channel] {
+/**
+ * Two channels between two hosts; frames pay the sender's uplink, latency, then the receiver's downlink.
+ * The drain signal comes as soon as the channel is nearly empty by default, so the sessions keep
+ * their backlog (and its order) in their own queues, as a transport tuned to a slow uplink would.
+ */
+export function simulatedLinkPair(queue: EventQueue, a: SimHost, b: SimHost, lowWaterMark = 1024): [Channel, Channel] {
   const ca = new SimChannel(queue, a, b, lowWaterMark);
   const cb = new SimChannel(queue, b, a, lowWaterMark);
   ca.remote = cb;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Choker, type ChokeCandidate } from '../../src/swarm/choker.ts';
 import { seededRandom } from '../support/content.ts';
 
-const peer = (id: string, rate: number, interested = true): ChokeCandidate => ({ peer: id, interested, rateBytesPerSecond: rate });
+const peer = (id: string, score: number, interested = true): ChokeCandidate => ({ peer: id, interested, score });
 
 describe('Choker', () => {
   it('unchokes every interested peer while there are enough slots, and no uninterested one', () => {
@@ -29,6 +29,17 @@ describe('Choker', () => {
       for (const p of unchoked) seen.add(p);
     }
     expect(seen.size).toBe(7);
+  });
+
+  it('gives the optimistic slot to the peer that has waited longest since its last slot', () => {
+    const choker = new Choker({ slots: 2, optimisticRounds: 1, random: seededRandom(5) });
+    const others = ['a', 'b', 'c', 'd'];
+    const candidates = [peer('top', 100), ...others.map((id) => peer(id, 1))];
+    // Each round the optimistic slot goes to someone not yet served, until all have had a turn.
+    const order = Array.from({ length: others.length }, () => [...choker.rechoke(candidates, true)].find((p) => p !== 'top')!);
+    expect([...order].sort()).toEqual(others);
+    // Then the one served longest ago comes first again.
+    expect([...choker.rechoke(candidates, true)].find((p) => p !== 'top')).toBe(order[0]);
   });
 
   it('keeps the optimistic peer when a rechoke is not a rotation round', () => {

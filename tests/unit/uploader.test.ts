@@ -4,6 +4,7 @@ import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import { Uploader } from '../../src/swarm/uploader.ts';
 import { BLOCK_BYTES } from '../../src/swarm/wire.ts';
 import { seededRandom } from '../support/content.ts';
+import { remoteSession } from '../support/remote-session.ts';
 
 const first = (index: number) => ({ index, begin: 0, length: BLOCK_BYTES });
 const last = (index: number) => ({ index, begin: BLOCK_BYTES, length: BLOCK_BYTES });
@@ -12,7 +13,35 @@ function uploader(opts: { corruptUploads?: boolean; store?: MemoryPieceStore } =
   return new Uploader({ store: opts.store ?? new MemoryPieceStore(), now: () => 0, random: seededRandom(1), uploadSlots: 4, ...opts });
 }
 
+const PIECES = 8;
+const firstPieces = (n: number) => Array.from({ length: n }, (_, i) => i);
+
 describe('Uploader', () => {
+  it('seeding with every piece out, gives regular slots to the peers that lack the most', async () => {
+    const u = uploader();
+    u.setPieceCount(PIECES, () => 2);
+    u.piecesSeen('all');
+    const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => remoteSession(i + 1, PIECES, firstPieces(held))));
+    u.rechoke(peers, true, true);
+    const unchoked = peers.filter((p) => !p.amChoking);
+    expect(unchoked).toHaveLength(4);
+    // Three regular slots to those holding 1, 2 and 3 pieces; the optimistic one to any other.
+    expect(unchoked.map((p) => (p.remotePieces as Bitfield).count())).toEqual(expect.arrayContaining([1, 2, 3]));
+  });
+
+  it('seeding while some piece is not out, keeps slots with the peers it sends to fastest, not the neediest', async () => {
+    const u = uploader();
+    u.setPieceCount(PIECES, () => 2);
+    const peers = await Promise.all([7, 1, 6, 2, 5, 3].map((held, i) => remoteSession(i + 1, PIECES, firstPieces(held))));
+    const neediest = peers.filter((p) => (p.remotePieces as Bitfield).count() <= 3);
+    peers[0].uploadRate.add(1000);
+    peers[2].uploadRate.add(900);
+    peers[4].uploadRate.add(800);
+    u.rechoke(peers, true, true);
+    expect(peers.filter((p) => !p.amChoking)).toEqual(expect.arrayContaining([peers[0], peers[2], peers[4]]));
+    expect(neediest.filter((p) => !p.amChoking).length).toBeLessThanOrEqual(1);
+  });
+
   it('holding back, sends each piece to one peer until every piece is out', () => {
     const u = uploader();
     u.setPieceCount(2, () => 2);

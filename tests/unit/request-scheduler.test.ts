@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { Bitfield } from '../../src/chunks/bitfield.ts';
+import { PiecePicker } from '../../src/swarm/picker.ts';
+import { RequestScheduler, type ScheduleContext } from '../../src/swarm/request-scheduler.ts';
+import { BLOCK_BYTES } from '../../src/swarm/wire.ts';
+import { makeContent, seededBytes, seededRandom } from '../support/content.ts';
+import { remoteSession } from '../support/remote-session.ts';
+
+const PIECES = 4;
+
+/** One neighbour holding pieces 0–3 and another holding 0–1: pieces 2 and 3 are rare. */
+async function setup() {
+  const content = await makeContent(seededBytes(PIECES * 2 * BLOCK_BYTES, 1), 2 * BLOCK_BYTES);
+  const picker = new PiecePicker(PIECES, seededRandom(2));
+  const holder = await remoteSession(1, PIECES, [0, 1, 2, 3]);
+  picker.addPeer(holder.remotePeerId!, holder.remotePieces as Bitfield);
+  const other = await remoteSession(2, PIECES, [0, 1]);
+  picker.addPeer(other.remotePeerId!, other.remotePieces as Bitfield);
+  const ctx: ScheduleContext = { manifest: content.manifest, picker, piecesVerified: 0, requestsInFlight: () => 0 };
+  return { scheduler: new RequestScheduler('rarest'), holder, ctx };
+}
+
+describe('RequestScheduler.rareRequest', () => {
+  it('asks only for blocks of pieces no other neighbour has, until all of them are asked', async () => {
+    const { scheduler, holder, ctx } = await setup();
+    const asked: string[] = [];
+    for (let request = scheduler.rareRequest(holder, ctx); request; request = scheduler.rareRequest(holder, ctx)) {
+      scheduler.active.get(request.index)!.markAsked(request.begin, holder.remotePeerId!);
+      asked.push(`${request.index}:${request.begin / BLOCK_BYTES}`);
+    }
+    expect(asked.sort()).toEqual(['2:0', '2:1', '3:0', '3:1']);
+  });
+
+  it('asks a seed for nothing past the pipeline', async () => {
+    const { scheduler, holder, ctx } = await setup();
+    // The seed replaces the neighbour holding everything: pieces 2 and 3 are now the seed's alone.
+    ctx.picker.removePeer(holder.remotePeerId!);
+    const seed = await remoteSession(3, PIECES, 'all');
+    ctx.picker.addPeer(seed.remotePeerId!, 'all');
+    expect(ctx.picker.availabilityOf(2)).toBe(1);
+    expect(scheduler.rareRequest(seed, ctx)).toBeNull();
+  });
+
+  it('asks for nothing past the pipeline while a player waits on a critical range', async () => {
+    const { scheduler, holder, ctx } = await setup();
+    scheduler.critical = { from: 0, to: 1 };
+    expect(scheduler.rareRequest(holder, ctx)).toBeNull();
+  });
+});
