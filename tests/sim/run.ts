@@ -10,6 +10,6 @@ const print = (result: object) => console.log(JSON.stringify(result));
 
 print(await flashCrowd(size, 'rarest'));
 print(await flashCrowd(size, 'sequential'));
-print(await seederDeparts(size, { leaveAfterCopies: 1, leecherUploadFraction: 0.25 }));
+print(await seederDeparts(size, { leaveAfterCopies: 1.1, leecherUploadFraction: 0.25 }));
 print(await poisoning(size));
 print(await churn(size));
