@@ -436,7 +436,7 @@ function blockRef(request: BlockRequest): BlockRequest {
 }
 
 /** Consecutive blocks of one piece, in the order given, merged into runs of at most MAX_REQUEST_BYTES. */
-export function blockRuns(blocks: readonly BlockRequest[]): BlockRequest[] {
+function blockRuns(blocks: readonly BlockRequest[]): BlockRequest[] {
   const runs: BlockRequest[] = [];
   let run: BlockRequest | null = null;
   for (const block of blocks) {

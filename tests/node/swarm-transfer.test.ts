@@ -40,6 +40,25 @@ async function expectStoreHolds(store: MemoryPieceStore, content: Content): Prom
   }
 }
 
+/** Two leechers, each linked only to `seed`, ticking (refused requests are retried after a tick): both complete correctly. */
+async function twoLeechersOnlyLinkedTo(seed: Swarm, content: Content, rng: () => number): Promise<void> {
+  const stores = [new MemoryPieceStore(), new MemoryPieceStore()];
+  const leechers = stores.map((store) => swarmFor(content, { seed: false, store, rng }));
+  const done = Promise.all(leechers.map(completion));
+  for (const leecher of leechers) {
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(a);
+    leecher.addChannel(b);
+  }
+  const ticking = setInterval(() => [seed, ...leechers].forEach((s) => s.tick()), 20);
+  try {
+    await done;
+  } finally {
+    clearInterval(ticking);
+  }
+  for (const store of stores) await expectStoreHolds(store, content);
+}
+
 /** Wraps a channel so that frames it sends can be altered (a lying peer). */
 function tamperingChannel(inner: Channel, tamper: (frame: Uint8Array) => Uint8Array): Channel {
   return {
@@ -234,22 +253,7 @@ describe('two swarms over an in-memory channel', () => {
     const content = await makeContent(seededBytes(12 * PIECE, 9), PIECE);
     const rng = seededRandom(6);
     const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
-    const stores = [new MemoryPieceStore(), new MemoryPieceStore()];
-    const leechers = stores.map((store) => swarmFor(content, { seed: false, store, rng }));
-    const done = Promise.all(leechers.map(completion));
-    for (const leecher of leechers) {
-      const [a, b] = memoryChannelPair();
-      seed.addChannel(a);
-      leecher.addChannel(b);
-    }
-    // Refused requests are retried after a tick.
-    const ticking = setInterval(() => [seed, ...leechers].forEach((s) => s.tick()), 20);
-    try {
-      await done;
-    } finally {
-      clearInterval(ticking);
-    }
-    for (const store of stores) await expectStoreHolds(store, content);
+    await twoLeechersOnlyLinkedTo(seed, content, rng);
   });
 
   it('passes an upload slot on as soon as its holder stops wanting it, not at the next rechoke', async () => {
@@ -257,21 +261,7 @@ describe('two swarms over an in-memory channel', () => {
     const rng = seededRandom(7);
     // One slot and no periodic rechoke within the test: only the handover can serve the second peer.
     const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng }, { uploadSlots: 1, rechokeIntervalMs: 3_600_000 });
-    const stores = [new MemoryPieceStore(), new MemoryPieceStore()];
-    const leechers = stores.map((store) => swarmFor(content, { seed: false, store, rng }));
-    const done = Promise.all(leechers.map(completion));
-    for (const leecher of leechers) {
-      const [a, b] = memoryChannelPair();
-      seed.addChannel(a);
-      leecher.addChannel(b);
-    }
-    const ticking = setInterval(() => [seed, ...leechers].forEach((s) => s.tick()), 20);
-    try {
-      await done;
-    } finally {
-      clearInterval(ticking);
-    }
-    for (const store of stores) await expectStoreHolds(store, content);
+    await twoLeechersOnlyLinkedTo(seed, content, rng);
   });
 });
 
