@@ -61,8 +61,8 @@ const TAB_CHANNEL = 'shoal-tabs-v2';
 const TICK_MS = 1000;
 const LIBRARY_FLUSH_MS = 3000;
 const STORAGE_RETRY_MS = 5000;
-/** A seed copies its files into IndexedDB this much at a time. */
-const SEED_COPY_WINDOW_BYTES = 8 * 1024 * 1024;
+/** A seed copies its files into IndexedDB this much at a time (reads in parallel, writes in transactions of 1 MiB). */
+const SEED_COPY_WINDOW_BYTES = 2 * 1024 * 1024;
 const SEEDING_SETTING_KEY = 'shoal.seeding-enabled';
 
 /**

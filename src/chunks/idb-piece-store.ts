@@ -17,6 +17,22 @@ interface PendingWrite {
   reject: (error: unknown) => void;
 }
 
+/**
+ * Bytes one write transaction takes at most (it always takes one piece).
+ * `put` clones every value on the page's main thread, so an unbounded batch
+ * (a seed copying 8 MiB into the library at once) was a 200–300 ms task in
+ * the middle of serving, and it delayed the first piece a downloader got.
+ */
+const MAX_TRANSACTION_BYTES = 1024 * 1024;
+
+/** How many of the queued writes, of these sizes in order, go in the next transaction: at least one, then up to `maxBytes`. */
+export function batchLength(sizes: readonly number[], maxBytes: number): number {
+  let bytes = sizes[0] ?? 0;
+  let count = Math.min(1, sizes.length);
+  while (count < sizes.length && bytes + sizes[count] <= maxBytes) bytes += sizes[count++];
+  return count;
+}
+
 /** The database holding one swarm's pieces; deleting a swarm deletes exactly this. */
 export function pieceDbName(swarmId: string): string {
   return 'shoal-' + swarmId;
@@ -98,12 +114,11 @@ export class IdbPieceStore implements PieceStore {
     await deletePieceDatabase(this.dbName);
   }
 
-  /** Commits queued pieces, one transaction per batch, until the queue is empty. */
+  /** Commits queued pieces, one transaction per batch of at most MAX_TRANSACTION_BYTES, until the queue is empty. */
   private async drain(): Promise<void> {
     this.writing = true;
     while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
+      const batch = this.queue.splice(0, batchLength(this.queue.map((w) => w.bytes.byteLength), MAX_TRANSACTION_BYTES));
       const what = `write pieces ${batch.map((w) => w.index).join(',')}`;
       try {
         await this.run(what, () => {
