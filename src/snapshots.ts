@@ -6,7 +6,7 @@ import type { PieceGeometry } from './chunks/piece-layout.ts';
 import type { PieceIndex } from './chunks/piece-store.ts';
 import type { ShareAccess, ShareContent } from './chunks/share-access.ts';
 import { storedPieceMap } from './swarm/piece-map.ts';
-import type { PeerStats } from './swarm/swarm.ts';
+import type { PeerStats } from './swarm/swarm-stats.ts';
 
 /** The read-only views the UI renders, built from what the runtime holds. */
 

@@ -16,7 +16,9 @@ const RANDOM_FIRST_PIECES = 4;
  * pieces no other neighbour has: a rare piece should not wait for a pipeline
  * slot (100-peer flash crowd 1.70 / 1.72 → 1.68 / 1.68 of the fluid bound, two seeds).
  */
-export const RARE_EXTRA_BLOCKS = 8;
+const RARE_EXTRA_BLOCKS = 8;
+/** A pipeline is topped up once this share of it is free (at least one block), so one request message names many blocks. */
+const REFILL_FRACTION = 1 / 4;
 
 /** What the scheduler reads from the swarm on each call. */
 export interface ScheduleContext {
@@ -47,9 +49,30 @@ export class RequestScheduler {
     this.refused.add(`${peer}:${index}`);
   }
 
-  pipelineDepth(session: PeerSession): number {
+  private pipelineDepth(session: PeerSession): number {
     const wanted = Math.ceil((session.downloadRate.bytesPerSecond() * PIPELINE_SECONDS) / BLOCK_BYTES);
     return Math.max(MIN_PIPELINE_BLOCKS, Math.min(MAX_PIPELINE_BLOCKS, wanted));
+  }
+
+  /**
+   * The blocks to ask `session` for now, each marked as asked: a batch once a
+   * quarter of the pipeline is free, plus blocks of rare pieces past it. Null
+   * when the peer has nothing we could ask for; empty when the pipeline is
+   * full or `allow` (a download rate limit) said no.
+   */
+  fill(session: PeerSession, ctx: ScheduleContext, allow: (bytes: number) => boolean): BlockRequest[] | null {
+    const depth = this.pipelineDepth(session);
+    const refilling = session.inflight.size <= depth - Math.max(1, Math.floor(depth * REFILL_FRACTION));
+    const batch: BlockRequest[] = [];
+    while (session.inflight.size + batch.length < depth + RARE_EXTRA_BLOCKS) {
+      const room = depth - session.inflight.size - batch.length;
+      const request = refilling && room > 0 ? this.nextRequest(session, room, ctx) : this.rareRequest(session, ctx);
+      if (!request) return batch.length === 0 && session.inflight.size === 0 ? null : batch;
+      if (!allow(request.length)) break;
+      this.active.get(request.index)!.markAsked(request.begin, session.remotePeerId!);
+      batch.push(request);
+    }
+    return batch;
   }
 
   nextRequest(session: PeerSession, room: number, ctx: ScheduleContext): BlockRequest | null {

@@ -11,7 +11,7 @@ import { StorageError, type PieceStore } from '../chunks/piece-store.ts';
 import { decodeBase64url } from '../chunks/base64url.ts';
 import { hashNamesManifest, type MetadataCheck } from '../chunks/metadata-check.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
-import type { Channel, ConnectionInfo } from './channel.ts';
+import type { Channel } from './channel.ts';
 import { Blame } from './blame.ts';
 import { Emitter } from './emitter.ts';
 import { hexToBytes } from './ids.ts';
@@ -27,7 +27,8 @@ import { PiecePicker, type PeerId, type PieceIndex } from './picker.ts';
 import { PieceMapTracker, type PieceMap } from './piece-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RateMeter } from './rate-meter.ts';
-import { RARE_EXTRA_BLOCKS, RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
+import { RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
+import { peerStats, type SwarmStats } from './swarm-stats.ts';
 import { Uploader } from './uploader.ts';
 import { BLOCK_BYTES } from './wire.ts';
 
@@ -74,41 +75,7 @@ export interface SwarmEvents {
   storageFailed(error: StorageError): void;
 }
 
-export interface PeerStats {
-  peerId: PeerId;
-  bytesDownloaded: number;
-  bytesUploaded: number;
-  downloadBytesPerSecond: number;
-  uploadBytesPerSecond: number;
-  requestsInFlight: number;
-  piecesAvailable: number;
-  /** Pieces that failed verification with blocks from this peer. */
-  piecesFailed: number;
-  amChoking: boolean;
-  amInterested: boolean;
-  peerChoking: boolean;
-  peerInterested: boolean;
-  /** How the channel reaches the peer, where the transport can tell (WebRTC can; memory links cannot). */
-  connection: ConnectionInfo | null;
-}
-
-export interface SwarmStats {
-  peers: PeerStats[];
-  bytesDownloaded: number;
-  bytesUploaded: number;
-  downloadBytesPerSecond: number;
-  uploadBytesPerSecond: number;
-  piecesVerified: number;
-  piecesFailed: number;
-  pieceCount: number;
-  duplicateBytes: number;
-  requestsTimedOut: number;
-  bannedPeers: PeerId[];
-}
-
 const DEFAULT_UPLOAD_SLOTS = 4;
-/** A pipeline is topped up once this share of it is free (at least one block). */
-const REFILL_FRACTION = 1 / 4;
 const DEFAULT_RECHOKE_MS = 10_000;
 
 /**
@@ -275,22 +242,7 @@ export class Swarm {
 
   stats(): SwarmStats {
     return {
-      peers: [...this.sessions.values()].map((s) => ({
-        peerId: s.remotePeerId!,
-        bytesDownloaded: s.downloadRate.total,
-        bytesUploaded: s.uploadRate.total,
-        downloadBytesPerSecond: s.downloadRate.bytesPerSecond(),
-        uploadBytesPerSecond: s.uploadRate.bytesPerSecond(),
-        requestsInFlight: s.inflight.size,
-        piecesAvailable:
-          s.remotePieces === 'all' ? (this.picker?.pieceCount ?? 0) : (s.remotePieces?.count() ?? 0),
-        piecesFailed: s.failedPieces,
-        amChoking: s.amChoking,
-        amInterested: s.amInterested,
-        peerChoking: s.peerChoking,
-        peerInterested: s.peerInterested,
-        connection: s.channel.connectionInfo?.() ?? null,
-      })),
+      peers: [...this.sessions.values()].map((s) => peerStats(s, this.picker?.pieceCount ?? 0)),
       bytesDownloaded: this.downloadRate.total,
       bytesUploaded: this.uploadRate.total,
       downloadBytesPerSecond: this.downloadRate.bytesPerSecond(),
@@ -462,23 +414,12 @@ export class Swarm {
       piecesVerified: this.piecesVerified,
       requestsInFlight: () => this.requestsInFlight(),
     };
-    const depth = this.requests.pipelineDepth(session);
-    // Top up in batches, not a block at a time, so one request message names many blocks; a rare
-    // piece may still go past a full pipeline.
-    const refilling = session.inflight.size <= depth - refillBlocks(depth);
-    const batch: BlockRequest[] = [];
-    while (session.inflight.size + batch.length < depth + RARE_EXTRA_BLOCKS) {
-      const room = depth - session.inflight.size - batch.length;
-      const request =
-        refilling && room > 0 ? this.requests.nextRequest(session, room, ctx) : this.requests.rareRequest(session, ctx);
-      if (!request) {
-        // Nothing to ask this peer for: maybe it has nothing we lack any more.
-        if (session.inflight.size + batch.length === 0) this.updateInterest(session);
-        break;
-      }
-      if (this.downloadLimiter && !this.downloadLimiter.take(request.length)) break;
-      this.requests.active.get(request.index)!.markAsked(request.begin, session.remotePeerId!);
-      batch.push(request);
+    const limiter = this.downloadLimiter;
+    const batch = this.requests.fill(session, ctx, (bytes) => limiter?.take(bytes) ?? true);
+    if (batch === null) {
+      // Nothing to ask this peer for: maybe it has nothing we lack any more.
+      if (session.inflight.size === 0) this.updateInterest(session);
+      return;
     }
     if (batch.length > 0) session.request(batch);
   }
@@ -588,8 +529,4 @@ export class Swarm {
     if (!this.uploader.claim(session.remotePeerId!, request, this.sourceSeed)) return Promise.resolve(null);
     return this.uploader.readBlock(request);
   }
-}
-
-function refillBlocks(depth: number): number {
-  return Math.max(1, Math.floor(depth * REFILL_FRACTION));
 }
