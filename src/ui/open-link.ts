@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { ShoalError, type ShoalApp, type ShoalErrorCode, type SwarmId } from '../app-model.ts';
 import { defineElement } from './define.ts';
 import { errorMessage, msg } from './messages.ts';
-import { baseStyles } from './styles.ts';
+import { baseStyles, passwordFieldStyles } from './styles.ts';
 import './transfer-view.ts';
 
 type OpenStep =
@@ -37,16 +37,10 @@ export class ShoalOpenLink extends LitElement {
         gap: 0.5rem;
       }
       input {
-        font: inherit;
-        min-height: 44px;
-        padding: 0.4rem 0.6rem;
-        border-radius: 10px;
-        border: 1px solid var(--shoal-border);
-        background: var(--shoal-surface-2);
-        color: inherit;
-        flex: 1 1 14rem;
+        --password-basis: 14rem;
       }
     `,
+    passwordFieldStyles,
   ];
 
   declare app: ShoalApp | undefined;

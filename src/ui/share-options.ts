@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { ShareOptions } from '../app-model.ts';
 import { defineElement } from './define.ts';
 import { msg } from './messages.ts';
-import { baseStyles } from './styles.ts';
+import { baseStyles, passwordFieldStyles } from './styles.ts';
 
 export type ShareChoice = Pick<ShareOptions, 'visibility' | 'password' | 'keepInLibrary'>;
 
@@ -42,17 +42,8 @@ export class ShoalShareOptions extends LitElement {
       .hint {
         font-size: 0.875rem;
       }
-      input[type='password'] {
-        font: inherit;
-        min-height: 44px;
-        padding: 0.4rem 0.6rem;
-        border-radius: 10px;
-        border: 1px solid var(--shoal-border);
-        background: var(--shoal-surface-2);
-        color: inherit;
-        flex: 1 1 12rem;
-      }
     `,
+    passwordFieldStyles,
   ];
 
   declare private isPublic: boolean;

@@ -194,3 +194,17 @@ export const panelStyles = css`
     gap: 1rem;
   }
 `;
+
+/** A password field (making a share, opening one): a touch-sized box that grows to fill its row from `--password-basis`. */
+export const passwordFieldStyles = css`
+  input[type='password'] {
+    font: inherit;
+    min-height: 44px;
+    padding: 0.4rem 0.6rem;
+    border-radius: 10px;
+    border: 1px solid var(--shoal-border);
+    background: var(--shoal-surface-2);
+    color: inherit;
+    flex: 1 1 var(--password-basis, 12rem);
+  }
+`;
