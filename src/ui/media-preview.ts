@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { html as staticHtml, literal } from 'lit/static-html.js';
 import type { ShoalApp, SwarmId } from '../app-model.ts';
 import type { MediaKind } from '../chunks/media-kind.ts';
 import { defineElement } from './define.ts';
@@ -101,28 +102,20 @@ export class ShoalMediaPreview extends LitElement {
       case 'image':
         return html`<img data-testid="preview-media" src=${source.url} alt=${path} @error=${this.#failed} />`;
       case 'audio':
-        return html`<audio
+      case 'video': {
+        const tag = this.kind === 'video' ? literal`video` : literal`audio`;
+        return staticHtml`<${tag}
           data-testid="preview-media"
           controls
+          ?playsinline=${this.kind === 'video'}
           src=${source.url}
           aria-label=${path}
           @canplay=${this.#startOnce}
           @timeupdate=${this.#moved}
           @seeking=${this.#moved}
           @error=${this.#failed}
-        ></audio>`;
-      case 'video':
-        return html`<video
-          data-testid="preview-media"
-          controls
-          playsinline
-          src=${source.url}
-          aria-label=${path}
-          @canplay=${this.#startOnce}
-          @timeupdate=${this.#moved}
-          @seeking=${this.#moved}
-          @error=${this.#failed}
-        ></video>`;
+        ></${tag}>`;
+      }
     }
   }
 
