@@ -1,6 +1,7 @@
 import { sizeLabel, type BenchApp, type BenchContext } from './context.ts';
 import { withCpu } from './cpu.ts';
 import { CpuProfile } from './cpu-profile.ts';
+import { firstPieceTimeline, watchFirstPiece } from './first-piece-timeline.ts';
 import { HeapSampler } from './heap-sampler.ts';
 import { closeAll, launchPeers, type Peer } from './peers.ts';
 import { mbPerSecond } from './report.ts';
@@ -37,6 +38,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       await leecher.page.goto(share.link, { waitUntil: 'commit' });
       // After the navigation: a new document may get a new renderer, which a profile would not follow.
       if (profileDir) profiles.push(await CpuProfile.start(await leecher.cdp(), profileName('leecher')));
+      await watchFirstPiece(leecher, share.swarmId);
       await firstPieceVerified(leecher, share.swarmId, timeout);
       firstPieceMs = performance.now() - started;
       await downloadComplete(leecher, share.swarmId, timeout);
@@ -57,6 +59,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       ms: Math.round(ms),
       mbps: mbPerSecond(bytes, ms),
       firstPieceMs: Math.round(firstPieceMs),
+      ...(await firstPieceTimeline(leecher)),
       chromiumCpuS: download.chromiumCpuS,
       mbPerCpuS: bytes / 1e6 / download.chromiumCpuS,
       leecherPeakJsHeapMiB: memory.peakJsHeapBytes / 2 ** 20,

@@ -16,7 +16,7 @@ import { Library } from './chunks/library.ts';
 import { LibraryStore } from './chunks/library-store.ts';
 import { pieceCount, type Manifest } from './chunks/manifest.ts';
 import { StorageError, type PieceIndex, type PieceStore } from './chunks/piece-store.ts';
-import { copyPieces } from './chunks/seed-copier.ts';
+import { SeedLibraryCopy } from './chunks/seed-copier.ts';
 import { relayAccess, type ShareAccess, type ShareContent } from './chunks/share-access.ts';
 import { sha256 } from './chunks/sha256.ts';
 import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
@@ -63,6 +63,8 @@ const LIBRARY_FLUSH_MS = 3000;
 const STORAGE_RETRY_MS = 5000;
 /** A seed copies its files into IndexedDB this much at a time (reads in parallel, writes in transactions of 1 MiB). */
 const SEED_COPY_WINDOW_BYTES = 2 * 1024 * 1024;
+/** ... and only once it has served nothing for this long; pieces it serves are copied as they are read. */
+const SEED_COPY_IDLE_MS = 2000;
 const SEEDING_SETTING_KEY = 'shoal.seeding-enabled';
 
 /**
@@ -353,9 +355,11 @@ export class ShoalRuntime implements ShoalApp {
     if (!access) return;
     const files = this.seedFiles.get(swarmId);
     if (files) {
-      const transfer = this.startTransfer(access, 'seed', files.content, files.store, range(pieceCount(files.content.manifest)));
+      const manifest = files.content.manifest;
       // Only a kept share is copied in: a private one left out of the library leaves no trace here.
-      if (entry) void this.copyIntoLibrary(transfer, files.store, idb, files.content.manifest, stored, signal);
+      const copy = entry ? this.libraryCopy(swarmId, files.store, idb, manifest, stored, signal) : null;
+      const transfer = this.startTransfer(access, 'seed', files.content, copy?.serving ?? files.store, range(pieceCount(manifest)));
+      if (copy) void this.copyIntoLibrary(transfer, copy, signal);
       this.persistProgress(transfer);
     } else {
       this.persistProgress(this.startTransfer(access, 'leech', entry?.content ?? null, idb, stored));
@@ -441,27 +445,34 @@ export class ShoalRuntime implements ShoalApp {
     this.notify();
   }
 
-  /** Copies a seed's pieces into IndexedDB, so it can be seeded after a restart; serving stays on the files. */
-  private async copyIntoLibrary(
-    transfer: Transfer,
+  /** A seed's pieces still missing from IndexedDB, to be copied in so it can be seeded after a restart; serving stays on the files. */
+  private libraryCopy(
+    swarmId: SwarmId,
     files: PieceStore,
     idb: PieceStore,
     manifest: Manifest,
     stored: PieceIndex[],
     signal: AbortSignal,
-  ): Promise<void> {
+  ): SeedLibraryCopy {
     const have = new Set(stored);
     const missing = range(pieceCount(manifest)).filter((i) => !have.has(i));
+    return new SeedLibraryCopy(files, idb, missing, {
+      windowBytes: SEED_COPY_WINDOW_BYTES,
+      pieceBytes: manifest.pieceLength,
+      idleMs: SEED_COPY_IDLE_MS,
+      signal,
+      now: () => performance.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      onCopied: (index) => this.held.markStored(swarmId, [index]),
+      onFailed: (error) => this.transfers.get(swarmId)?.storageFailed(error),
+      retry: () => new Promise((resolve) => setTimeout(resolve, STORAGE_RETRY_MS)),
+    });
+  }
+
+  private async copyIntoLibrary(transfer: Transfer, copy: SeedLibraryCopy, signal: AbortSignal): Promise<void> {
     const swarmId = transfer.swarm.swarmId;
     try {
-      await copyPieces(files, idb, missing, {
-        windowBytes: SEED_COPY_WINDOW_BYTES,
-        pieceBytes: manifest.pieceLength,
-        signal,
-        onCopied: (index) => this.held.markStored(swarmId, [index]),
-        onFailed: (error) => this.reportStorageError(transfer, error),
-        retry: () => new Promise((resolve) => setTimeout(resolve, STORAGE_RETRY_MS)),
-      });
+      await copy.run();
       if (!signal.aborted) await this.flushLibrary(transfer, swarmId);
     } catch (error) {
       console.error(`shoal: copying ${swarmId} into the library failed`, error);

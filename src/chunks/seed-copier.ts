@@ -1,48 +1,130 @@
 import { StorageError, type PieceIndex, type PieceStore } from './piece-store.ts';
 
-export interface CopyOptions {
+export interface SeedCopyOptions {
   /** Pieces in flight at once: enough for the destination to batch them, few enough to bound memory. */
   windowBytes: number;
   pieceBytes: number;
+  /** The background copy runs only once no piece has been read for serving for this long. */
+  idleMs: number;
   signal: AbortSignal;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
   onCopied: (index: PieceIndex) => void;
-  /** Called when the destination fails; the copy waits for `retry()` and then tries the same pieces again. */
-  onFailed: (error: unknown) => void;
+  /** Called when the destination fails (full disk); the copy waits for `retry()` and then tries the same pieces again. */
+  onFailed: (error: StorageError) => void;
   retry: () => Promise<void>;
 }
 
 /**
- * Copies pieces from one store to another (a seed's dropped files into
- * IndexedDB, so it can be seeded after a restart) a window at a time, so
- * memory stays bounded whatever the share's size. Stops when `signal` aborts.
- * A storage failure (full disk) waits and retries; anything else (the source
- * file became unreadable) rejects.
+ * Copies a seed's pieces from the dropped files into the library
+ * (IndexedDB), so the share can be seeded after a restart, without
+ * competing with serving it. Each piece read for an upload goes into the
+ * library as it passes, so it is read (and, for a private share, encrypted)
+ * once; the rest is copied a window at a time, and only while nobody is
+ * downloading. When a downloader arrives right after the share is made, the
+ * seed's page answers it instead of cloning pieces into IndexedDB.
  */
-export async function copyPieces(
-  from: PieceStore,
-  to: PieceStore,
-  indices: readonly PieceIndex[],
-  opts: CopyOptions,
-): Promise<void> {
-  const perWindow = Math.max(1, Math.floor(opts.windowBytes / opts.pieceBytes));
-  let next = 0;
-  while (next < indices.length && !opts.signal.aborted) {
-    const window = indices.slice(next, next + perWindow);
-    try {
+export class SeedLibraryCopy {
+  /** What the seed serves from: its files, each piece read passed on to the library too. */
+  readonly serving: PieceStore;
+  private readonly missing: Set<PieceIndex>;
+  private readonly writesBehind = new Set<Promise<void>>();
+  private writeBehindBytes = 0;
+  private lastServedAtMs = -Infinity;
+  private failure: StorageError | null = null;
+  private fatal: unknown = null;
+
+  constructor(
+    private readonly files: PieceStore,
+    private readonly library: PieceStore,
+    missing: Iterable<PieceIndex>,
+    private readonly opts: SeedCopyOptions,
+  ) {
+    this.missing = new Set(missing);
+    this.serving = {
+      get: (index) => this.serve(index),
+      put: (index, bytes) => files.put(index, bytes),
+      indices: () => files.indices(),
+      destroy: () => files.destroy(),
+    };
+  }
+
+  /**
+   * Copies what serving has not, until every piece is in the library or the
+   * signal aborts. A full store waits for `retry`; anything else (a file
+   * became unreadable) rejects.
+   */
+  async run(): Promise<void> {
+    const perWindow = Math.max(1, Math.floor(this.opts.windowBytes / this.opts.pieceBytes));
+    while (!this.opts.signal.aborted) {
+      if (this.fatal) throw this.fatal;
+      if (this.failure) {
+        this.opts.onFailed(this.failure);
+        await this.opts.retry();
+        this.failure = null;
+        continue;
+      }
+      if (this.missing.size === 0) {
+        if (this.writesBehind.size === 0) return;
+        await Promise.all(this.writesBehind);
+        continue;
+      }
+      const servedAgoMs = this.opts.now() - this.lastServedAtMs;
+      if (servedAgoMs < this.opts.idleMs) {
+        await this.opts.sleep(this.opts.idleMs - servedAgoMs);
+        continue;
+      }
+      const window: PieceIndex[] = [];
+      for (const index of this.missing) {
+        if (window.length === perWindow) break;
+        window.push(index);
+      }
+      for (const index of window) this.missing.delete(index);
       await Promise.all(
         window.map(async (index) => {
-          const bytes = await from.get(index);
+          const bytes = await this.files.get(index);
           if (!bytes) throw new RangeError(`piece ${index} missing from the source store`);
-          await to.put(index, bytes);
-          if (!opts.signal.aborted) opts.onCopied(index);
+          await this.store(index, bytes);
         }),
       );
-      next += window.length;
+    }
+  }
+
+  private async serve(index: PieceIndex): Promise<Uint8Array | undefined> {
+    const bytes = await this.files.get(index);
+    this.lastServedAtMs = this.opts.now();
+    const take =
+      bytes !== undefined &&
+      this.missing.has(index) &&
+      !this.opts.signal.aborted &&
+      this.failure === null &&
+      // A store slower than the uploads must not pile pieces up in memory: the rest waits for the idle copy.
+      this.writeBehindBytes + bytes.byteLength <= this.opts.windowBytes;
+    if (take) {
+      this.missing.delete(index);
+      this.writeBehind(index, bytes);
+    }
+    return bytes;
+  }
+
+  private writeBehind(index: PieceIndex, bytes: Uint8Array): void {
+    this.writeBehindBytes += bytes.byteLength;
+    const write = this.store(index, bytes).finally(() => {
+      this.writeBehindBytes -= bytes.byteLength;
+      this.writesBehind.delete(write);
+    });
+    this.writesBehind.add(write);
+  }
+
+  /** Never rejects: a full store puts the piece back for after `retry`, anything else stops `run`. */
+  private async store(index: PieceIndex, bytes: Uint8Array): Promise<void> {
+    try {
+      await this.library.put(index, bytes);
+      if (!this.opts.signal.aborted) this.opts.onCopied(index);
     } catch (error) {
-      if (opts.signal.aborted) return;
-      if (!(error instanceof StorageError)) throw error;
-      opts.onFailed(error);
-      await opts.retry();
+      this.missing.add(index);
+      if (error instanceof StorageError) this.failure ??= error;
+      else this.fatal ??= error;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
-import { makeTestFile, newPeerPage, randomTestFile, saveAll, selectedCandidateAddresses, share } from './fixtures.ts';
+import { makeTestFile, newPeerPage, randomTestFile, saveAll, selectedCandidateAddresses, share, swarmIdOf } from './fixtures.ts';
+import { waitForStoredPieces } from './persistence-helpers.ts';
 
 test('a private share reaches a second browser, verified, and seeds on to a third', async ({ browser }) => {
   const big = randomTestFile('random-24MiB.bin', 24 * 1024 * 1024);
@@ -30,6 +31,8 @@ test('a private share reaches a second browser, verified, and seeds on to a thir
     }
   }
 
+  // The seed's library copy gave way to serving (it copied what it served) and still ends up whole.
+  await waitForStoredPieces(seeder.page, await swarmIdOf(link));
   await seeder.context.close();
 
   const third = await newPeerPage(browser);

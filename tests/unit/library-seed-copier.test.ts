@@ -1,26 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import { StorageError, type PieceIndex } from '../../src/chunks/piece-store.ts';
-import { copyPieces, type CopyOptions } from '../../src/chunks/seed-copier.ts';
+import { SeedLibraryCopy, type SeedCopyOptions } from '../../src/chunks/seed-copier.ts';
 
 const PIECE = 4;
+const IDLE_MS = 1000;
 
-async function sourceOf(count: number): Promise<MemoryPieceStore> {
-  const store = new MemoryPieceStore();
+/** The seed's files: counts every read of each piece. */
+class CountedSource extends MemoryPieceStore {
+  reads = new Map<PieceIndex, number>();
+
+  override async get(index: PieceIndex): Promise<Uint8Array | undefined> {
+    this.reads.set(index, (this.reads.get(index) ?? 0) + 1);
+    return super.get(index);
+  }
+}
+
+async function sourceOf(count: number): Promise<CountedSource> {
+  const store = new CountedSource();
   for (let i = 0; i < count; i++) await store.put(i, new Uint8Array(PIECE).fill(i));
+  store.reads.clear();
   return store;
 }
 
-/** A destination that records how many puts were in flight at once, and can be made to fail. */
+/** A library that records how many puts were in flight at once, can be held, and can be made to fail. */
 class WatchedStore extends MemoryPieceStore {
   inFlight = 0;
   maxInFlight = 0;
   failNext: Error[] = [];
+  private held: Array<() => void> | null = null;
+
+  hold(): void {
+    this.held = [];
+  }
+
+  release(): void {
+    const waiting = this.held ?? [];
+    this.held = null;
+    for (const go of waiting) go();
+  }
 
   override async put(index: PieceIndex, bytes: Uint8Array): Promise<void> {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    await Promise.resolve();
+    if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
+    else await Promise.resolve();
     this.inFlight--;
     const failure = this.failNext.shift();
     if (failure) throw failure;
@@ -28,66 +52,153 @@ class WatchedStore extends MemoryPieceStore {
   }
 }
 
-function options(overrides: Partial<CopyOptions> = {}): CopyOptions & { copied: PieceIndex[]; failures: unknown[] } {
+/** A virtual clock: `sleep` moves it on at once, and is recorded. */
+function options(overrides: Partial<SeedCopyOptions> = {}) {
+  const clock = { ms: 0, sleeps: [] as number[] };
   const copied: PieceIndex[] = [];
-  const failures: unknown[] = [];
-  return {
+  const failures: StorageError[] = [];
+  const opts: SeedCopyOptions = {
     windowBytes: 3 * PIECE,
     pieceBytes: PIECE,
+    idleMs: IDLE_MS,
     signal: new AbortController().signal,
+    now: () => clock.ms,
+    sleep: async (ms) => {
+      clock.sleeps.push(ms);
+      clock.ms += ms;
+    },
     onCopied: (i) => copied.push(i),
     onFailed: (e) => failures.push(e),
     retry: async () => {},
-    copied,
-    failures,
     ...overrides,
   };
+  return { opts, clock, copied, failures };
 }
 
-describe('copyPieces', () => {
-  it('copies every listed piece, byte for byte', async () => {
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('SeedLibraryCopy', () => {
+  it('copies every missing piece, byte for byte, reading each once', async () => {
     const from = await sourceOf(10);
     const to = new WatchedStore();
-    const opts = options();
-    await copyPieces(from, to, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], opts);
-    expect(await to.indices()).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const { opts, copied } = options();
+    await new SeedLibraryCopy(from, to, range(10), opts).run();
+    expect(await to.indices()).toEqual(range(10));
     expect([...(await to.get(7))!]).toEqual([7, 7, 7, 7]);
-    expect(opts.copied.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(copied.sort((a, b) => a - b)).toEqual(range(10));
+    expect([...from.reads.values()].every((n) => n === 1)).toBe(true);
+  });
+
+  it('copies only the pieces it is told are missing', async () => {
+    const from = await sourceOf(5);
+    const to = new WatchedStore();
+    await new SeedLibraryCopy(from, to, [1, 3], options().opts).run();
+    expect(await to.indices()).toEqual([1, 3]);
+    expect([...from.reads.keys()].sort()).toEqual([1, 3]);
   });
 
   it('keeps at most one window of pieces in flight, and at least one', async () => {
     const to = new WatchedStore();
-    await copyPieces(await sourceOf(10), to, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], options());
+    await new SeedLibraryCopy(await sourceOf(10), to, range(10), options().opts).run();
     expect(to.maxInFlight).toBe(3);
     const tiny = new WatchedStore();
-    await copyPieces(await sourceOf(3), tiny, [0, 1, 2], options({ windowBytes: 1 }));
+    await new SeedLibraryCopy(await sourceOf(3), tiny, range(3), options({ windowBytes: 1 }).opts).run();
     expect(tiny.maxInFlight).toBe(1);
-    expect(await tiny.indices()).toEqual([0, 1, 2]);
+    expect(await tiny.indices()).toEqual(range(3));
+  });
+
+  it('stores a piece read for serving as it passes, so the files are read once for it', async () => {
+    const from = await sourceOf(6);
+    const to = new WatchedStore();
+    const { opts, copied } = options();
+    const copy = new SeedLibraryCopy(from, to, range(6), opts);
+    expect([...(await copy.serving.get(4))!]).toEqual([4, 4, 4, 4]);
+    await copy.run();
+    expect(await to.indices()).toEqual(range(6));
+    expect(from.reads.get(4)).toBe(1);
+    expect(copied).toContain(4);
+  });
+
+  it('waits while pieces are being served, and copies the rest once serving has been idle', async () => {
+    const from = await sourceOf(4);
+    const to = new WatchedStore();
+    const { opts, clock } = options();
+    const copy = new SeedLibraryCopy(from, to, range(4), opts);
+    clock.ms = 5000;
+    await copy.serving.get(0);
+    clock.ms = 5400;
+    await copy.run();
+    // The first wait ends exactly `idleMs` after the last piece served.
+    expect(clock.sleeps[0]).toBe(600);
+    expect(await to.indices()).toEqual(range(4));
+  });
+
+  it('leaves served pieces to the idle copy when the library is slower than the uploads', async () => {
+    const from = await sourceOf(8);
+    const to = new WatchedStore();
+    to.hold();
+    const { opts } = options({ windowBytes: 2 * PIECE });
+    const copy = new SeedLibraryCopy(from, to, range(8), opts);
+    for (const index of [0, 1, 2, 3]) await copy.serving.get(index);
+    // Two pieces (one window) are waiting for the store; the others were not kept in memory for it.
+    expect(to.inFlight).toBe(2);
+    to.release();
+    await copy.run();
+    expect(await to.indices()).toEqual(range(8));
+    expect(from.reads.get(2)).toBe(2);
+    expect(from.reads.get(0)).toBe(1);
+  });
+
+  it('does not pass on a piece the library already holds', async () => {
+    const from = await sourceOf(3);
+    const to = new WatchedStore();
+    const copy = new SeedLibraryCopy(from, to, [2], options().opts);
+    await copy.serving.get(0);
+    await copy.run();
+    expect(await to.indices()).toEqual([2]);
   });
 
   it('reports a full store, waits for retry, and then finishes without losing a piece', async () => {
     const to = new WatchedStore();
     to.failNext = [new StorageError('quota-exceeded', 'full')];
     let retries = 0;
-    const opts = options({ retry: async () => void retries++ });
-    await copyPieces(await sourceOf(5), to, [0, 1, 2, 3, 4], opts);
+    const { opts, failures } = options({ retry: async () => void retries++ });
+    await new SeedLibraryCopy(await sourceOf(5), to, range(5), opts).run();
     expect(retries).toBe(1);
-    expect(opts.failures).toHaveLength(1);
-    expect((opts.failures[0] as StorageError).code).toBe('quota-exceeded');
-    expect(await to.indices()).toEqual([0, 1, 2, 3, 4]);
+    expect(failures.map((f) => f.code)).toEqual(['quota-exceeded']);
+    expect(await to.indices()).toEqual(range(5));
+  });
+
+  it('puts a served piece back when the store is full, and copies it after the retry', async () => {
+    const from = await sourceOf(3);
+    const to = new WatchedStore();
+    to.failNext = [new StorageError('quota-exceeded', 'full')];
+    const { opts, failures } = options();
+    const copy = new SeedLibraryCopy(from, to, range(3), opts);
+    await copy.serving.get(1);
+    await copy.run();
+    expect(failures).toHaveLength(1);
+    expect(await to.indices()).toEqual(range(3));
   });
 
   it('rejects on a failure that is not storage (the source became unreadable)', async () => {
     const to = new WatchedStore();
-    await expect(copyPieces(await sourceOf(2), to, [0, 5], options())).rejects.toThrow(/piece 5 missing/);
+    await expect(new SeedLibraryCopy(await sourceOf(2), to, [0, 5], options().opts).run()).rejects.toThrow(/piece 5 missing/);
   });
 
   it('stops when aborted, even while waiting to retry', async () => {
     const abort = new AbortController();
     const to = new WatchedStore();
     to.failNext = [new StorageError('quota-exceeded', 'full')];
-    const opts = options({ signal: abort.signal, windowBytes: PIECE, retry: async () => abort.abort() });
-    await copyPieces(await sourceOf(4), to, [0, 1, 2, 3], opts);
+    const { opts } = options({ signal: abort.signal, windowBytes: PIECE, retry: async () => abort.abort() });
+    await new SeedLibraryCopy(await sourceOf(4), to, range(4), opts).run();
     expect(await to.indices()).toEqual([]);
+  });
+
+  it('serves the files as they are, whether or not the copy runs', async () => {
+    const from = await sourceOf(2);
+    const copy = new SeedLibraryCopy(from, new WatchedStore(), [], options().opts);
+    expect(await copy.serving.indices()).toEqual([0, 1]);
+    expect(await copy.serving.get(9)).toBeUndefined();
   });
 });
