@@ -5,15 +5,16 @@ import { ShareLinkError, parseShareLink } from './chunks/share-link.ts';
 
 /**
  * The access a link fragment grants. `held` finds what this browser already
- * keeps for a fragment or swarm id (a library item opens without its
- * password: its key is kept here). Throws ShoalError: 'bad-link',
+ * keeps for a password link (a library item opens without its password: its
+ * key is kept here); it is asked for nothing else, so public and private
+ * links never wait for the library to load. Throws ShoalError: 'bad-link',
  * 'password-required' (ask, then call again with it) or 'wrong-password'
  * (nothing was stored; the user may try again).
  */
 export async function accessForLink(
   fragment: string,
   password: string | undefined,
-  held: (fragmentOrSwarmId: string) => ShareAccess | undefined,
+  held: (fragment: string) => Promise<ShareAccess | undefined> | ShareAccess | undefined,
 ): Promise<ShareAccess> {
   let link;
   try {
@@ -24,11 +25,11 @@ export async function accessForLink(
   }
   switch (link.kind) {
     case 'public':
-      return held(link.swarmId) ?? publicAccess(link.swarmId);
+      return publicAccess(link.swarmId);
     case 'private':
       return privateAccess({ shareKey: link.shareKey, fragment: fragment.trim() });
     case 'password': {
-      const kept = held(fragment.trim());
+      const kept = await held(fragment.trim());
       if (kept) return kept;
       if (password === undefined) throw new ShoalError('password-required', 'This link is protected by a password.');
       try {

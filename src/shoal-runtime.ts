@@ -25,6 +25,7 @@ import type { PeerId } from './swarm/picker.ts';
 import { SignalingClient } from './swarm/signaling-client.ts';
 import type { IceServer, Transport } from './swarm/transport.ts';
 import { AccessBook } from './access-book.ts';
+import { RoomEvents } from './room-events.ts';
 import { accessForLink } from './link-opener.ts';
 import { makeShare } from './share-maker.ts';
 import { libraryItem, storedSnapshot } from './snapshots.ts';
@@ -79,6 +80,8 @@ export class ShoalRuntime implements ShoalApp {
   readonly ready: Promise<void>;
   seedingEnabled = localStorage.getItem(SEEDING_SETTING_KEY) !== 'off';
   private readonly transfers = new Map<SwarmId, Transfer>();
+  /** Rooms joined for the swarms this tab runs; each hands its events to the swarm's transfer once it starts. */
+  private readonly rooms = new Map<SwarmId, RoomEvents>();
   /** Swarms this tab wants to run: waiting for, or holding, their lock. */
   private readonly wanted = new Map<SwarmId, AbortController>();
   /** Swarms the user opened or shared in this tab: they run whatever the seeding settings say. */
@@ -120,15 +123,13 @@ export class ShoalRuntime implements ShoalApp {
     this.signaling.onWelcome((iceServers) => (this.iceServers = iceServers));
     this.signaling.onStatus((status) => {
       this.signalingOpen = status === 'open';
-      if (!this.signalingOpen) for (const t of this.transfers.values()) t.roomLost();
+      if (!this.signalingOpen) for (const room of this.rooms.values()) room.roomLost();
       this.notify();
     });
-    this.signaling.onPeers((room, peers) => this.transfers.get(room)?.roomJoined(peers));
-    this.signaling.onPeerJoined((room, peer) => this.transfers.get(room)?.connector.peerJoined(peer));
-    this.signaling.onPeerLeft((room, peer) => this.transfers.get(room)?.connector.peerLeft(peer));
-    this.signaling.onSignal((room, from, data) =>
-      this.transfers.get(room)?.connector.signalReceived(from, data),
-    );
+    this.signaling.onPeers((room, peers) => this.rooms.get(room)?.roomJoined(peers));
+    this.signaling.onPeerJoined((room, peer) => this.rooms.get(room)?.peerJoined(peer));
+    this.signaling.onPeerLeft((room, peer) => this.rooms.get(room)?.peerLeft(peer));
+    this.signaling.onSignal((room, from, data) => this.rooms.get(room)?.signalReceived(from, data));
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     // After going offline the reconnect backoff may have grown to 30 s: the network is back now.
     globalThis.addEventListener?.('online', this.onOnline);
@@ -166,8 +167,11 @@ export class ShoalRuntime implements ShoalApp {
   }
 
   async openLink(fragment: string, opts: { password?: string } = {}): Promise<SwarmId> {
-    await this.ready;
-    const access = await accessForLink(fragment, opts.password, (key) => this.accesses.kept(key));
+    // Only a password link needs the library (its key may be kept there): the others open without waiting for it.
+    const access = await accessForLink(fragment, opts.password, async (key) => {
+      await this.ready;
+      return this.accesses.kept(key);
+    });
     return this.join(access);
   }
 
@@ -340,19 +344,17 @@ export class ShoalRuntime implements ShoalApp {
   }
 
   private async run(swarmId: SwarmId, signal: AbortSignal): Promise<void> {
-    await this.ready;
+    const access = this.accesses.of(swarmId);
+    if (!access) return;
+    // Into the room at once: the handshakes start while IndexedDB opens (see RoomEvents).
+    const room = new RoomEvents();
+    this.rooms.set(swarmId, room);
+    this.signaling.join(swarmId);
     const idb = new IdbPieceStore(swarmId, { simulateFull: this.opts.simulateStoreFull });
-    let stored: PieceIndex[] = [];
-    try {
-      stored = await idb.indices();
-    } catch (error) {
-      console.error(`shoal: cannot read stored pieces of ${swarmId}; fetching them again`, error);
-    }
+    const [stored] = await Promise.all([storedPieces(idb, swarmId), this.ready]);
     if (signal.aborted) return;
     const entry = this.held.get(swarmId) ?? null;
     if (entry) this.held.markStored(swarmId, stored);
-    const access = this.accesses.of(swarmId);
-    if (!access) return;
     const files = this.seedFiles.get(swarmId);
     if (files) {
       const manifest = files.content.manifest;
@@ -411,7 +413,7 @@ export class ShoalRuntime implements ShoalApp {
     });
     this.transfers.set(swarmId, transfer);
     this.otherTabs.delete(swarmId);
-    this.signaling.join(swarmId);
+    this.rooms.get(swarmId)?.attach(transfer);
     this.notify();
     return transfer;
   }
@@ -422,11 +424,11 @@ export class ShoalRuntime implements ShoalApp {
     if (!abort) return;
     abort.abort();
     this.wanted.delete(swarmId);
+    if (this.rooms.delete(swarmId)) this.signaling.leave(swarmId);
     const transfer = this.transfers.get(swarmId);
     if (!transfer) return;
     transfer.destroy();
     this.transfers.delete(swarmId);
-    this.signaling.leave(swarmId);
     this.tabs.post({ type: 'stopped', swarmId });
     void this.flushLibrary(transfer, swarmId);
   }
@@ -553,6 +555,16 @@ export class ShoalRuntime implements ShoalApp {
 
   private notify(): void {
     for (const listener of this.listeners) listener();
+  }
+}
+
+/** The pieces of a swarm already in IndexedDB; none if they cannot be read (they are fetched again). */
+async function storedPieces(idb: IdbPieceStore, swarmId: SwarmId): Promise<PieceIndex[]> {
+  try {
+    return await idb.indices();
+  } catch (error) {
+    console.error(`shoal: cannot read stored pieces of ${swarmId}; fetching them again`, error);
+    return [];
   }
 }
 

@@ -9,6 +9,7 @@ import { EtaEstimator } from './swarm/eta.ts';
 import { PIECE_HAD, type PieceMap } from './swarm/piece-map.ts';
 import { Swarm } from './swarm/swarm.ts';
 import { PlaybackFocus } from './stream/playback-focus.ts';
+import type { RoomListener } from './room-events.ts';
 import { contentSummary, peerSummary, readableGeometry } from './snapshots.ts';
 import type { IceServer, SignalData, Transport } from './swarm/transport.ts';
 
@@ -52,7 +53,7 @@ const STORAGE_RETRY_MS = 5_000;
  * One share or download on this page: a swarm, the connector that feeds it
  * peers, and the user-facing state (phase, errors) derived from both.
  */
-export class Transfer {
+export class Transfer implements RoomListener {
   readonly swarm: Swarm;
   readonly connector: PeerConnector;
   private joinedRoom = false;
@@ -157,6 +158,18 @@ export class Transfer {
   roomLost(): void {
     this.joinedRoom = false;
     this.opts.onChange();
+  }
+
+  peerJoined(peer: PeerId): void {
+    this.connector.peerJoined(peer);
+  }
+
+  peerLeft(peer: PeerId): void {
+    this.connector.peerLeft(peer);
+  }
+
+  signalReceived(from: PeerId, data: SignalData): void {
+    this.connector.signalReceived(from, data);
   }
 
   /**

@@ -163,7 +163,17 @@ describe('accessForLink', () => {
     await expect(accessForLink(wrapped, '', none)).rejects.toMatchObject({ code: 'wrong-password' });
     const right = await accessForLink(wrapped, 'hunter2', none);
     expect(right).toMatchObject({ swarmId: access.swarmId, visibility: 'password', fragment: wrapped });
-    // A library item opened with this link before opens again without the password.
+    // A library item opened with this link before opens again without the password (the library may still be loading).
     expect(await accessForLink(wrapped, undefined, (key) => (key === wrapped ? right : undefined))).toBe(right);
+    expect(await accessForLink(wrapped, undefined, async (key) => (key === wrapped ? right : undefined))).toBe(right);
+  });
+
+  it('asks the library only for a password link, so other links open before it has loaded', async () => {
+    const asked: string[] = [];
+    const held = (key: string) => void asked.push(key);
+    expect((await accessForLink(fragment, undefined, held)).swarmId).toBe(access.swarmId);
+    const publicId = 'A'.repeat(43);
+    expect(await accessForLink(publicId, undefined, held)).toMatchObject({ swarmId: publicId, visibility: 'public' });
+    expect(asked).toEqual([]);
   });
 });
