@@ -4,8 +4,10 @@ export interface SeedCopyOptions {
   /** Pieces in flight at once: enough for the destination to batch them, few enough to bound memory. */
   windowBytes: number;
   pieceBytes: number;
-  /** The background copy runs only once no piece has been read for serving for this long. */
+  /** The background copy runs only once no piece has been read for serving, and nobody was `arriving`, for this long. */
   idleMs: number;
+  /** True while a downloader is on its way (a connection is being set up): its first requests come next. */
+  arriving: () => boolean;
   signal: AbortSignal;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
@@ -21,8 +23,9 @@ export interface SeedCopyOptions {
  * competing with serving it. Each piece read for an upload goes into the
  * library as it passes, so it is read (and, for a private share, encrypted)
  * once; the rest is copied a window at a time, and only while nobody is
- * downloading. When a downloader arrives right after the share is made, the
- * seed's page answers it instead of cloning pieces into IndexedDB.
+ * downloading or connecting. When a downloader arrives right after the share
+ * is made, the seed's page answers it instead of cloning pieces into
+ * IndexedDB.
  */
 export class SeedLibraryCopy {
   /** What the seed serves from: its files, each piece read passed on to the library too. */
@@ -30,7 +33,7 @@ export class SeedLibraryCopy {
   private readonly missing: Set<PieceIndex>;
   private readonly writesBehind = new Set<Promise<void>>();
   private writeBehindBytes = 0;
-  private lastServedAtMs = -Infinity;
+  private lastActiveAtMs = -Infinity;
   private failure: StorageError | null = null;
   private fatal: unknown = null;
 
@@ -69,9 +72,10 @@ export class SeedLibraryCopy {
         await Promise.all(this.writesBehind);
         continue;
       }
-      const servedAgoMs = this.opts.now() - this.lastServedAtMs;
-      if (servedAgoMs < this.opts.idleMs) {
-        await this.opts.sleep(this.opts.idleMs - servedAgoMs);
+      if (this.opts.arriving()) this.lastActiveAtMs = this.opts.now();
+      const activeAgoMs = this.opts.now() - this.lastActiveAtMs;
+      if (activeAgoMs < this.opts.idleMs) {
+        await this.opts.sleep(this.opts.idleMs - activeAgoMs);
         continue;
       }
       const window: PieceIndex[] = [];
@@ -92,7 +96,7 @@ export class SeedLibraryCopy {
 
   private async serve(index: PieceIndex): Promise<Uint8Array | undefined> {
     const bytes = await this.files.get(index);
-    this.lastServedAtMs = this.opts.now();
+    this.lastActiveAtMs = this.opts.now();
     const take =
       bytes !== undefined &&
       this.missing.has(index) &&

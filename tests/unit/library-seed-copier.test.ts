@@ -61,6 +61,7 @@ function options(overrides: Partial<SeedCopyOptions> = {}) {
     windowBytes: 3 * PIECE,
     pieceBytes: PIECE,
     idleMs: IDLE_MS,
+    arriving: () => false,
     signal: new AbortController().signal,
     now: () => clock.ms,
     sleep: async (ms) => {
@@ -131,6 +132,23 @@ describe('SeedLibraryCopy', () => {
     // The first wait ends exactly `idleMs` after the last piece served.
     expect(clock.sleeps[0]).toBe(600);
     expect(await to.indices()).toEqual(range(4));
+  });
+
+  it('waits while a downloader is connecting, and for the idle time after', async () => {
+    const from = await sourceOf(2);
+    const to = new WatchedStore();
+    let connecting = true;
+    const { opts, clock } = options({ arriving: () => connecting });
+    opts.sleep = async (ms) => {
+      clock.sleeps.push(ms);
+      clock.ms += ms;
+      if (clock.ms >= 2500) connecting = false;
+    };
+    await new SeedLibraryCopy(from, to, range(2), opts).run();
+    expect(from.reads.size).toBe(2);
+    // Seen connecting at 0, 1 and 2 s; the copy starts a whole idle period after the last of these.
+    expect(clock.sleeps).toEqual([IDLE_MS, IDLE_MS, IDLE_MS]);
+    expect(clock.ms).toBe(3000);
   });
 
   it('leaves served pieces to the idle copy when the library is slower than the uploads', async () => {
