@@ -25,6 +25,8 @@ export interface BenchConfig {
   share: 'private' | 'public';
   /** When set, CPU profiles of both 1→1 pages are written here (profiling slows the run). */
   profileDir: string | null;
+  /** When set, Chromium traces of both 1→1 browsers are written here (tracing slows the run). */
+  traceDir: string | null;
 }
 
 const MiB = 1024 * 1024;
@@ -50,6 +52,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     appDirs: (env.BENCH_APP_DIRS ?? 'dist').split(',').map((s) => s.trim()).filter(Boolean),
     profileDir: env.BENCH_PROFILE_DIR || null,
+    traceDir: env.BENCH_TRACE_DIR || null,
     share: shareKind(env.BENCH_SHARE),
   };
 }

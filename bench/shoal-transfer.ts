@@ -1,5 +1,6 @@
 import { sizeLabel, type BenchApp, type BenchContext } from './context.ts';
 import { withCpu } from './cpu.ts';
+import { ChromiumTrace } from './chromium-trace.ts';
 import { CpuProfile } from './cpu-profile.ts';
 import { firstPieceTimeline, watchFirstPiece } from './first-piece-timeline.ts';
 import { HeapSampler } from './heap-sampler.ts';
@@ -19,7 +20,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
   const path = await ctx.files.ofSize(bytes);
   const peers = await launchPeers(ctx.config.chromiumPath, ['seeder', 'leecher']);
   const config = `size=${sizeLabel(bytes)}${app.label}`;
-  const profileDir = ctx.config.profileDir;
+  const { profileDir, traceDir } = ctx.config;
   const profileName = (role: string) => `${config.replace(/[ =]/g, '-')}-r${repeat}-${role}`;
   try {
     const [seeder, leecher] = peers;
@@ -31,13 +32,16 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     const serveFromMs = await seeder.now();
     const heap = new HeapSampler(await leecher.cdp());
     const profiles: CpuProfile[] = [];
+    const traces: ChromiumTrace[] = [];
     if (profileDir) profiles.push(await CpuProfile.start(await seeder.cdp(), profileName('seeder')));
+    if (traceDir) traces.push(await ChromiumTrace.start(await seeder.cdp(), profileName('seeder')));
     const started = performance.now();
     let firstPieceMs = NaN;
     const download = await withCpu(async () => {
       await leecher.page.goto(share.link, { waitUntil: 'commit' });
       // After the navigation: a new document may get a new renderer, which a profile would not follow.
       if (profileDir) profiles.push(await CpuProfile.start(await leecher.cdp(), profileName('leecher')));
+      if (traceDir) traces.push(await ChromiumTrace.start(await leecher.cdp(), profileName('leecher')));
       await watchFirstPiece(leecher, share.swarmId);
       await firstPieceVerified(leecher, share.swarmId, timeout);
       firstPieceMs = performance.now() - started;
@@ -45,6 +49,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     });
     const ms = performance.now() - started;
     for (const profile of profiles) await profile.stop(profileDir!);
+    for (const trace of traces) await trace.stop(traceDir!);
     const memory = await heap.stop();
     const serveToMs = await seeder.now();
     const [got, gave] = [await snapshot(leecher, share.swarmId), await snapshot(seeder, share.swarmId)];
