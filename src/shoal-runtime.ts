@@ -64,7 +64,7 @@ const LIBRARY_FLUSH_MS = 3000;
 const STORAGE_RETRY_MS = 5000;
 /** A seed copies its files into IndexedDB this much at a time (reads in parallel, writes in transactions of 1 MiB). */
 const SEED_COPY_WINDOW_BYTES = 2 * 1024 * 1024;
-/** ... and only once it has served nothing, and no peer was connecting, for this long; pieces it serves are copied as they are read. */
+/** The seed copies the rest only once it has served nothing, and no peer was connecting, for this long; pieces it serves are copied as they are read. */
 const SEED_COPY_IDLE_MS = 2000;
 const SEEDING_SETTING_KEY = 'shoal.seeding-enabled';
 
