@@ -89,8 +89,8 @@ export class Uploader {
    * seeds, better in each; 40 peers 1.40 → 1.42, within noise). Ranking by
    * download alone was worse still (17.8 s vs 14.4 s). No tit-for-tat: every
    * peer runs this code, and a peer that gives nothing back is served like
-   * any other. Once the source seed's pieces are all out (or for a peer that
-   * finished), slots go to the peers that lack the most (the simulator's
+   * any other. A seed whose every piece some peer has announced gives its
+   * slots to the peers that lack the most instead (the simulator's
    * slowest peers lagged the average by ~25 pieces while seeds served
    * whoever took most; 1.78 / 1.77 → 1.74 / 1.71). Not before: ranking by
    * need rotates slots often, every rotation drops the rest of a copy under
