@@ -5,8 +5,8 @@ export interface ChokeCandidate {
   /** Only interested peers want a slot. */
   interested: boolean;
   /**
-   * What earns a regular slot, higher first: traffic with the peer while we
-   * download (tit-for-tat), how much it still lacks while we seed.
+   * What earns a regular slot, higher first: what we manage to send the
+   * peer now, or how much it still lacks once a seed's pieces are all out.
    */
   score: number;
 }

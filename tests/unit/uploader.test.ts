@@ -29,6 +29,19 @@ describe('Uploader', () => {
     expect(unchoked.map((p) => (p.remotePieces as Bitfield).count())).toEqual(expect.arrayContaining([1, 2, 3]));
   });
 
+  it('downloading, gives regular slots to the peers that take the most from us, not those that give us the most', async () => {
+    const u = uploader();
+    u.setPieceCount(PIECES, () => 2);
+    const peers = await Promise.all(firstPieces(6).map((i) => remoteSession(i + 1, PIECES, [i])));
+    const givers = [peers[0], peers[2], peers[4]];
+    const takers = [peers[1], peers[3], peers[5]];
+    for (const p of givers) p.downloadRate.add(2000);
+    takers.forEach((p, i) => p.uploadRate.add(1000 - i * 100));
+    u.rechoke(peers, false, true);
+    expect(peers.filter((p) => !p.amChoking)).toEqual(expect.arrayContaining(takers));
+    expect(givers.filter((p) => !p.amChoking).length).toBe(1);
+  });
+
   it('seeding while some piece is not out, keeps slots with the peers it sends to fastest, not the neediest', async () => {
     const u = uploader();
     u.setPieceCount(PIECES, () => 2);
