@@ -161,6 +161,45 @@ test('audio plays while it downloads, and a seek near the end plays before the d
   await seeder.context.close();
 });
 
+test('a shared video plays inline, in a <video> element, at its recorded size', async ({ browser }) => {
+  const seeder = await newPeerPage(browser);
+  await seeder.page.goto('/');
+  // A real WebM, recorded from a canvas by the browser itself (VP8): no encoder needed in the test.
+  const webm = Buffer.from(
+    await seeder.page.evaluate(async () => {
+      const canvas = Object.assign(document.createElement('canvas'), { width: 320, height: 240 });
+      const context = canvas.getContext('2d')!;
+      const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm;codecs=vp8' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (event) => chunks.push(event.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      recorder.start(250);
+      for (let frame = 0; frame < 50; frame++) {
+        context.fillStyle = `hsl(${frame * 7}, 80%, 50%)`;
+        context.fillRect(0, 0, 320, 240);
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+      recorder.stop();
+      await stopped;
+      return Array.from(new Uint8Array(await new Blob(chunks).arrayBuffer()));
+    }),
+  );
+  expect(webm.byteLength).toBeGreaterThan(1000);
+  const link = await shareTree(seeder.page, [{ path: 'clip.webm', bytes: webm, mime: 'video/webm' }]);
+
+  const leecher = await newPeerPage(browser);
+  await leecher.page.goto(link);
+  await workerControls(leecher.page);
+  await leecher.page.getByTestId('preview-file').click();
+  const media = leecher.page.getByTestId('preview-media');
+  expect(await media.evaluate((el) => el.tagName)).toBe('VIDEO');
+  expect(await media.evaluate((el) => el.hasAttribute('playsinline'))).toBe(true);
+  await expect.poll(() => media.evaluate((el: HTMLVideoElement) => el.currentTime), { timeout: 60_000 }).toBeGreaterThan(0.2);
+  expect(await media.evaluate((el: HTMLVideoElement) => [el.videoWidth, el.videoHeight])).toEqual([320, 240]);
+  await leecher.context.close();
+  await seeder.context.close();
+});
+
 test('stream URLs answer ranges: partial, open-ended, suffix, 416 for bad ones, 404 for unknown files', async ({ browser }) => {
   const bytes = randomBytes(200_000);
   const { context, page } = await newPeerPage(browser);
