@@ -5,6 +5,7 @@ import type { OriginPolicy } from './client-address.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { LOG_LEVELS, type LogLevel } from './log.ts';
 import type { TurnRestConfig } from './turn-credentials.ts';
+import { CodedError } from '../src/coded-error.ts';
 
 export interface Config {
   port: number;
@@ -32,14 +33,8 @@ export type ConfigErrorCode =
   | 'bad-redis'
   | 'bad-log-level';
 
-export class ConfigError extends Error {
-  constructor(
-    readonly code: ConfigErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ConfigError';
-  }
+export class ConfigError extends CodedError<ConfigErrorCode> {
+  override name = 'ConfigError';
 }
 
 export const DEFAULT_PORT = 8080;

@@ -7,6 +7,7 @@ import { StorageError } from './chunks/piece-store.ts';
 import type { Visibility } from './chunks/share-access.ts';
 import type { CandidateType, ConnectionInfo } from './swarm/channel.ts';
 import type { PieceMap } from './swarm/piece-map.ts';
+import { CodedError } from './coded-error.ts';
 
 export type { CandidateType, ConnectionInfo, PieceMap };
 
@@ -184,14 +185,8 @@ export interface ShoalApp {
   requestPersistentStorage(): Promise<boolean>;
 }
 
-export class ShoalError extends Error {
-  constructor(
-    readonly code: ShoalErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ShoalError';
-  }
+export class ShoalError extends CodedError<ShoalErrorCode> {
+  override name = 'ShoalError';
 }
 
 /** Our own errors pass through; storage errors keep their meaning; anything else gets `fallback`. */

@@ -1,3 +1,4 @@
+import { CodedError } from '../coded-error.ts';
 /**
  * AES-256-GCM through WebCrypto, the one cipher private shares use. GCM both
  * hides and authenticates: any flipped bit in the ciphertext, tag, nonce or
@@ -12,14 +13,8 @@ export const AES_KEY_BYTES = 32;
 export type DecryptErrorCode = 'piece-rejected' | 'manifest-rejected';
 
 /** Authentication failed: wrong key or altered bytes (GCM cannot tell which). */
-export class DecryptError extends Error {
+export class DecryptError extends CodedError<DecryptErrorCode> {
   override name = 'DecryptError';
-  constructor(
-    readonly code: DecryptErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export async function importAesKey(raw: Uint8Array): Promise<CryptoKey> {

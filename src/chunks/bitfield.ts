@@ -1,13 +1,8 @@
+import { CodedError } from '../coded-error.ts';
 export type BitfieldErrorCode = 'wrong-length' | 'spare-bits-set';
 
-export class BitfieldError extends Error {
+export class BitfieldError extends CodedError<BitfieldErrorCode> {
   override name = 'BitfieldError';
-  constructor(
-    readonly code: BitfieldErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**

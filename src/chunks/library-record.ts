@@ -4,6 +4,7 @@ import { ManifestError, decodeManifest, isSwarmId, pieceCount, type Manifest, ty
 import { SHARE_KEY_BYTES } from './share-key.ts';
 import { ShareLinkError, parseShareLink } from './share-link.ts';
 import { privateAccess, publicAccess, type ShareAccess, type ShareContent, type ShareSecret } from './share-access.ts';
+import { CodedError } from '../coded-error.ts';
 
 /**
  * What this browser remembers about one swarm besides its pieces: the
@@ -46,15 +47,8 @@ export interface LibraryEntry {
 
 export type LibraryErrorCode = 'corrupt';
 
-export class LibraryError extends Error {
+export class LibraryError extends CodedError<LibraryErrorCode> {
   override name = 'LibraryError';
-  constructor(
-    readonly code: LibraryErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

@@ -17,6 +17,7 @@ import { cipherTotalBytes, plainPieceLength } from './piece-cipher.ts';
 import type { PieceGeometry } from './piece-layout.ts';
 import { bytesEqual, sha256 } from './sha256.ts';
 import type { ShareKeys } from './share-key.ts';
+import { CodedError } from '../coded-error.ts';
 
 /**
  * A private share has two manifests.
@@ -62,14 +63,8 @@ export interface OpenedShare {
 
 export type PrivateManifestErrorCode = 'bad-envelope' | 'unsupported-version' | 'too-large' | 'bad-inner' | 'digest-mismatch' | 'layout-mismatch';
 
-export class PrivateManifestError extends Error {
+export class PrivateManifestError extends CodedError<PrivateManifestErrorCode> {
   override name = 'PrivateManifestError';
-  constructor(
-    readonly code: PrivateManifestErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export const OUTER_NAME = 'private';

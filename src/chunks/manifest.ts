@@ -28,6 +28,7 @@
  */
 
 import { encodeBase64url } from './base64url.ts';
+import { CodedError } from '../coded-error.ts';
 
 export interface ManifestFile {
   /** '/'-separated relative path, e.g. 'photos/a.jpg'. */
@@ -55,14 +56,8 @@ export type ManifestErrorCode =
   | 'bad-field'
   | 'not-canonical';
 
-export class ManifestError extends Error {
+export class ManifestError extends CodedError<ManifestErrorCode> {
   override name = 'ManifestError';
-  constructor(
-    readonly code: ManifestErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;

@@ -1,6 +1,7 @@
 import { argon2id } from 'hash-wasm';
 import { GCM_NONCE_BYTES, GCM_TAG_BYTES, gcmDecrypt, gcmEncrypt, importAesKey } from './aes-gcm.ts';
 import { SHARE_KEY_BYTES } from './share-key.ts';
+import { CodedError } from '../coded-error.ts';
 
 /**
  * A password-protected link carries the share key wrapped under a key
@@ -50,11 +51,10 @@ export const SALT_BYTES = 16;
 
 export type WrongPasswordErrorCode = 'wrong-password';
 
-export class WrongPasswordError extends Error {
+export class WrongPasswordError extends CodedError<WrongPasswordErrorCode> {
   override name = 'WrongPasswordError';
-  readonly code: WrongPasswordErrorCode = 'wrong-password';
   constructor() {
-    super('wrong password');
+    super('wrong-password', 'wrong password');
   }
 }
 

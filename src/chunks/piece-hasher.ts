@@ -9,6 +9,7 @@ import {
 } from './manifest.ts';
 import { chooseCipherPieceLength, plainPieceLength } from './piece-cipher.ts';
 import { SHA256_BYTES } from './sha256.ts';
+import { CodedError } from '../coded-error.ts';
 
 export interface HashInput {
   file: File;
@@ -25,15 +26,8 @@ export interface HashOptions {
 
 export type HashErrorCode = 'empty' | 'bad-input' | 'read-failed' | 'worker-failed';
 
-export class HashError extends Error {
+export class HashError extends CodedError<HashErrorCode> {
   override name = 'HashError';
-  constructor(
-    readonly code: HashErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /**

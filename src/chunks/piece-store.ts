@@ -1,3 +1,4 @@
+import { CodedError } from '../coded-error.ts';
 export type PieceIndex = number;
 
 /** Where verified pieces live: memory for tests, IndexedDB for downloads, the dropped files for a seed. */
@@ -13,15 +14,8 @@ export interface PieceStore {
 
 export type StorageErrorCode = 'quota-exceeded' | 'unavailable' | 'corrupt';
 
-export class StorageError extends Error {
+export class StorageError extends CodedError<StorageErrorCode> {
   override name = 'StorageError';
-  constructor(
-    readonly code: StorageErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 export function checkPieceIndex(index: PieceIndex): void {

@@ -3,6 +3,7 @@ import { decryptPiece } from './piece-cipher.ts';
 import { fileSpans, type FileIndex } from './piece-layout.ts';
 import type { PieceIndex, PieceStore } from './piece-store.ts';
 import type { Listing, ShareContent } from './share-access.ts';
+import { CodedError } from '../coded-error.ts';
 
 /**
  * The one way file bytes leave Shoal: a file's byte range, read piece by
@@ -16,14 +17,8 @@ export type PieceSource = (index: PieceIndex, signal?: AbortSignal) => Promise<U
 
 export type ReadErrorCode = 'incomplete' | 'bad-range' | 'timeout' | 'tampered';
 
-export class ReadError extends Error {
+export class ReadError extends CodedError<ReadErrorCode> {
   override name = 'ReadError';
-  constructor(
-    readonly code: ReadErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /** Bytes [start, end) of a file, one chunk per piece it touches, in order. */

@@ -1,4 +1,5 @@
 import { ReadError } from './plain-reader.ts';
+import { CodedError } from '../coded-error.ts';
 
 /**
  * Writing bytes the user asked to save, without holding a whole file in the
@@ -16,11 +17,10 @@ export type SaveResult =
   /** The user closed the picker; nothing was written and that is fine. */
   | { outcome: 'cancelled' };
 
-export class SaveError extends Error {
+export class SaveError extends CodedError<'write-failed'> {
   override name = 'SaveError';
-  readonly code = 'write-failed';
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('write-failed', message, options);
   }
 }
 

@@ -2,6 +2,7 @@ import { decodeBase64url, encodeBase64url } from './base64url.ts';
 import { isSwarmId, type SwarmId } from './manifest.ts';
 import { decodeWrappedKey, encodeWrappedKey, type WrappedShareKey } from './password-wrap.ts';
 import { SHARE_KEY_BYTES } from './share-key.ts';
+import { CodedError } from '../coded-error.ts';
 
 /**
  * What follows `#` in a share link. Browsers never send the fragment to a
@@ -26,14 +27,8 @@ export type ShareLink =
 
 export type ShareLinkErrorCode = 'empty' | 'bad-link' | 'unsupported-version';
 
-export class ShareLinkError extends Error {
+export class ShareLinkError extends CodedError<ShareLinkErrorCode> {
   override name = 'ShareLinkError';
-  constructor(
-    readonly code: ShareLinkErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const PRIVATE_KIND = 'k';

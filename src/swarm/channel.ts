@@ -1,3 +1,4 @@
+import { CodedError } from '../coded-error.ts';
 /**
  * The one seam between the swarm core and any byte transport (WebRTC data
  * channel, in-memory pair, simulated link). Messages are whole frames: one
@@ -33,10 +34,9 @@ export interface ConnectionInfo {
   remoteCandidate: CandidateType;
 }
 
-export class ChannelClosedError extends Error {
-  readonly code = 'channel-closed';
+export class ChannelClosedError extends CodedError<'channel-closed'> {
+  override name = 'ChannelClosedError';
   constructor() {
-    super('channel is closed');
-    this.name = 'ChannelClosedError';
+    super('channel-closed', 'channel is closed');
   }
 }

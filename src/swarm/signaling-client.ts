@@ -12,6 +12,7 @@ import {
   type SignalingErrorCode,
 } from './signaling-protocol.ts';
 import type { IceServer, SignalData } from './transport.ts';
+import { CodedError } from '../coded-error.ts';
 
 export type SignalingStatus = 'connecting' | 'open' | 'down';
 
@@ -32,14 +33,14 @@ export interface WebSocketLike {
 export type WebSocketConstructorLike = new (url: string) => WebSocketLike;
 
 /** An `error` message the server sent about something this client did. */
-export class SignalingServerError extends Error {
+export class SignalingServerError extends CodedError<SignalingErrorCode> {
+  override name = 'SignalingServerError';
   constructor(
-    readonly code: SignalingErrorCode,
+    code: SignalingErrorCode,
     message: string,
     readonly ref?: string,
   ) {
-    super(message);
-    this.name = 'SignalingServerError';
+    super(code, message);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { IceServer, SignalData } from './transport.ts';
+import { CodedError } from '../coded-error.ts';
 
 /**
  * Signaling wire format: small versioned JSON objects over one WebSocket.
@@ -59,15 +60,15 @@ const ERROR_CODES: ReadonlySet<string> = new Set<SignalingErrorCode>([
   'unavailable',
 ]);
 
-export class SignalingProtocolError extends Error {
+export class SignalingProtocolError extends CodedError<SignalingErrorCode> {
+  override name = 'SignalingProtocolError';
   constructor(
-    readonly code: SignalingErrorCode,
+    code: SignalingErrorCode,
     message: string,
     /** The `type` of the offending message, when it had a readable one. */
     readonly ref?: string,
   ) {
-    super(message);
-    this.name = 'SignalingProtocolError';
+    super(code, message);
   }
 }
 

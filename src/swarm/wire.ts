@@ -6,6 +6,7 @@
  */
 
 import { MAX_MANIFEST_BYTES } from '../chunks/manifest.ts';
+import { CodedError } from '../coded-error.ts';
 
 export type PieceIndex = number;
 
@@ -31,14 +32,8 @@ export type WireErrorCode =
   | 'bad-version'
   | 'bad-field';
 
-export class WireError extends Error {
-  constructor(
-    readonly code: WireErrorCode,
-    detail: string,
-  ) {
-    super(detail);
-    this.name = 'WireError';
-  }
+export class WireError extends CodedError<WireErrorCode> {
+  override name = 'WireError';
 }
 
 /** A block named by piece, byte offset in the piece and length. */
