@@ -22,10 +22,9 @@ import { sha256 } from './chunks/sha256.ts';
 import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
 import { randomPeerId } from './swarm/ids.ts';
 import type { PeerId } from './swarm/picker.ts';
-import { SignalingClient } from './swarm/signaling-client.ts';
-import type { IceServer, Transport } from './swarm/transport.ts';
+import type { Transport } from './swarm/transport.ts';
 import { AccessBook } from './access-book.ts';
-import { RoomEvents } from './room-events.ts';
+import { SignalingRooms } from './signaling-rooms.ts';
 import { accessForLink } from './link-opener.ts';
 import { makeShare } from './share-maker.ts';
 import { libraryItem, storedSnapshot } from './snapshots.ts';
@@ -80,8 +79,6 @@ export class ShoalRuntime implements ShoalApp {
   readonly ready: Promise<void>;
   seedingEnabled = localStorage.getItem(SEEDING_SETTING_KEY) !== 'off';
   private readonly transfers = new Map<SwarmId, Transfer>();
-  /** Rooms joined for the swarms this tab runs; each hands its events to the swarm's transfer once it starts. */
-  private readonly rooms = new Map<SwarmId, RoomEvents>();
   /** Swarms this tab wants to run: waiting for, or holding, their lock. */
   private readonly wanted = new Map<SwarmId, AbortController>();
   /** Swarms the user opened or shared in this tab: they run whatever the seeding settings say. */
@@ -98,9 +95,7 @@ export class ShoalRuntime implements ShoalApp {
   private readonly accesses = new AccessBook(this.held);
   private readonly tabs = new TabChannel<TabMessage>(TAB_CHANNEL, (m) => this.onTabMessage(m));
   private readonly listeners = new Set<() => void>();
-  private readonly signaling: SignalingClient;
-  private iceServers: IceServer[] = [];
-  private signalingOpen = false;
+  private readonly rooms: SignalingRooms;
   private readonly ticker: ReturnType<typeof setInterval>;
   private readonly files = new FileAccess({
     transfer: (swarmId) => this.transfers.get(swarmId),
@@ -114,25 +109,8 @@ export class ShoalRuntime implements ShoalApp {
   });
 
   constructor(private readonly opts: RuntimeOptions) {
-    this.signaling = new SignalingClient({
-      url: opts.signalingUrl,
-      peerId: this.localPeerId,
-      WebSocketImpl: WebSocket,
-      random: Math.random,
-    });
-    this.signaling.onWelcome((iceServers) => (this.iceServers = iceServers));
-    this.signaling.onStatus((status) => {
-      this.signalingOpen = status === 'open';
-      if (!this.signalingOpen) for (const room of this.rooms.values()) room.roomLost();
-      this.notify();
-    });
-    this.signaling.onPeers((room, peers) => this.rooms.get(room)?.roomJoined(peers));
-    this.signaling.onPeerJoined((room, peer) => this.rooms.get(room)?.peerJoined(peer));
-    this.signaling.onPeerLeft((room, peer) => this.rooms.get(room)?.peerLeft(peer));
-    this.signaling.onSignal((room, from, data) => this.rooms.get(room)?.signalReceived(from, data));
+    this.rooms = new SignalingRooms({ url: opts.signalingUrl, peerId: this.localPeerId, onStatusChange: () => this.notify() });
     this.ticker = setInterval(() => this.tick(), TICK_MS);
-    // After going offline the reconnect backoff may have grown to 30 s: the network is back now.
-    globalThis.addEventListener?.('online', this.onOnline);
     this.ready = this.loadLibrary();
   }
 
@@ -196,7 +174,7 @@ export class ShoalRuntime implements ShoalApp {
       link: this.linkOf(swarmId),
       content: entry.content,
       have: (index) => entry.have.has(index),
-      signalingDown: !this.signalingOpen,
+      signalingDown: !this.rooms.isOpen,
     });
   }
 
@@ -293,15 +271,12 @@ export class ShoalRuntime implements ShoalApp {
     return this.transfers.get(swarmId);
   }
 
-  private readonly onOnline = (): void => this.signaling.retryNow();
-
   destroy(): void {
-    globalThis.removeEventListener?.('online', this.onOnline);
     clearInterval(this.ticker);
     this.files.destroy();
     for (const swarmId of [...this.wanted.keys()]) this.stop(swarmId);
     this.tabs.close();
-    this.signaling.close();
+    this.rooms.close();
   }
 
   private async loadLibrary(): Promise<void> {
@@ -347,9 +322,7 @@ export class ShoalRuntime implements ShoalApp {
     const access = this.accesses.of(swarmId);
     if (!access) return;
     // Into the room at once: the handshakes start while IndexedDB opens (see RoomEvents).
-    const room = new RoomEvents();
-    this.rooms.set(swarmId, room);
-    this.signaling.join(swarmId);
+    this.rooms.join(swarmId);
     const idb = new IdbPieceStore(swarmId, { simulateFull: this.opts.simulateStoreFull });
     const [stored] = await Promise.all([storedPieces(idb, swarmId), this.ready]);
     if (signal.aborted) return;
@@ -398,11 +371,7 @@ export class ShoalRuntime implements ShoalApp {
       storedPieces,
       localPeerId: this.localPeerId,
       transport: this.opts.transport,
-      room: {
-        signal: (to, data) => this.signaling.signal(swarmId, to, data),
-        iceServers: () => this.iceServers,
-        isOpen: () => this.signalingOpen,
-      },
+      room: this.rooms.link(swarmId),
       hash: sha256,
       now: () => performance.now(),
       random: Math.random,
@@ -413,7 +382,7 @@ export class ShoalRuntime implements ShoalApp {
     });
     this.transfers.set(swarmId, transfer);
     this.otherTabs.delete(swarmId);
-    this.rooms.get(swarmId)?.attach(transfer);
+    this.rooms.attach(swarmId, transfer);
     this.notify();
     return transfer;
   }
@@ -424,7 +393,7 @@ export class ShoalRuntime implements ShoalApp {
     if (!abort) return;
     abort.abort();
     this.wanted.delete(swarmId);
-    if (this.rooms.delete(swarmId)) this.signaling.leave(swarmId);
+    this.rooms.leave(swarmId);
     const transfer = this.transfers.get(swarmId);
     if (!transfer) return;
     transfer.destroy();

@@ -9,17 +9,11 @@ import { EtaEstimator } from './swarm/eta.ts';
 import { PIECE_HAD, type PieceMap } from './swarm/piece-map.ts';
 import { Swarm } from './swarm/swarm.ts';
 import { PlaybackFocus } from './stream/playback-focus.ts';
-import type { RoomListener } from './room-events.ts';
+import type { RoomLink, RoomListener } from './signaling-rooms.ts';
 import { contentSummary, peerSummary, readableGeometry } from './snapshots.ts';
-import type { IceServer, SignalData, Transport } from './swarm/transport.ts';
+import type { SignalData, Transport } from './swarm/transport.ts';
 
 /** What a transfer needs from the page-wide signaling connection, scoped to its room. */
-export interface RoomLink {
-  signal(to: PeerId, data: SignalData): void;
-  iceServers(): IceServer[];
-  isOpen(): boolean;
-}
-
 export interface TransferOptions {
   access: ShareAccess;
   link: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RoomEvents, type RoomListener } from '../../src/room-events.ts';
+import { RoomEvents, type RoomListener } from '../../src/signaling-rooms.ts';
 
 function recorder(): RoomListener & { log: string[] } {
   const log: string[] = [];
