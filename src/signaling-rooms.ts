@@ -21,8 +21,8 @@ export interface RoomListener {
 }
 
 /**
- * A room joined before its transfer exists. Opening a link joins the room at
- * once, while the library and the swarm's stored pieces are still being read
+ * One room's events, held until its transfer attaches and passed straight
+ * on after that. Opening a link joins the room at once, while the library and the swarm's stored pieces are still being read
  * from IndexedDB (on a first visit that alone takes a few hundred
  * milliseconds); what the server says meanwhile (the peer list, offers,
  * candidates) waits here and reaches the transfer in order once it is
