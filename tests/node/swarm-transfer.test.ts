@@ -40,15 +40,30 @@ async function expectStoreHolds(store: MemoryPieceStore, content: Content): Prom
   }
 }
 
+/** Connects two swarms over an in-memory channel. */
+function link(from: Swarm, to: Swarm): void {
+  const [a, b] = memoryChannelPair();
+  from.addChannel(a);
+  to.addChannel(b);
+}
+
+/** A new leecher linked only to `source`, once it holds every piece. */
+async function leechFrom(source: Swarm, content: Content, rng: () => number): Promise<{ swarm: Swarm; store: MemoryPieceStore }> {
+  const store = new MemoryPieceStore();
+  const swarm = swarmFor(content, { seed: false, store, rng });
+  const done = completion(swarm);
+  link(source, swarm);
+  await done;
+  return { swarm, store };
+}
+
 /** Two leechers, each linked only to `seed`, ticking (refused requests are retried after a tick): both complete correctly. */
 async function twoLeechersOnlyLinkedTo(seed: Swarm, content: Content, rng: () => number): Promise<void> {
   const stores = [new MemoryPieceStore(), new MemoryPieceStore()];
   const leechers = stores.map((store) => swarmFor(content, { seed: false, store, rng }));
   const done = Promise.all(leechers.map(completion));
   for (const leecher of leechers) {
-    const [a, b] = memoryChannelPair();
-    seed.addChannel(a);
-    leecher.addChannel(b);
+    link(seed, leecher);
   }
   const ticking = setInterval(() => [seed, ...leechers].forEach((s) => s.tick()), 20);
   try {
@@ -86,9 +101,7 @@ describe('two swarms over an in-memory channel', () => {
     const manifests: unknown[] = [];
     leech.events.on('manifestReceived', (m) => manifests.push(m));
     const done = completion(leech);
-    const [a, b] = memoryChannelPair();
-    seed.addChannel(a);
-    leech.addChannel(b);
+    link(seed, leech);
     await done;
     expect(manifests).toHaveLength(1);
     expect(leech.manifest).toEqual(content.manifest);
@@ -196,15 +209,11 @@ describe('two swarms over an in-memory channel', () => {
     const leechStore = new MemoryPieceStore();
     const leech = swarmFor(content, { seed: false, store: leechStore, rng });
     const rejected = new Promise<string>((resolve) => leech.events.on('manifestRejected', (_p, reason) => resolve(reason)));
-    const [l1, l2] = memoryChannelPair();
-    liar.addChannel(l1);
-    leech.addChannel(l2);
+    link(liar, leech);
     expect(await rejected).toMatch(/hash mismatch/);
     expect(leech.manifest).toBeNull();
     const done = completion(leech);
-    const [h1, h2] = memoryChannelPair();
-    honest.addChannel(h1);
-    leech.addChannel(h2);
+    link(honest, leech);
     await done;
     await expectStoreHolds(leechStore, content);
   });
@@ -215,20 +224,9 @@ describe('two swarms over an in-memory channel', () => {
     const content = await makeContent(seededBytes(6 * PIECE + 99, 6), PIECE);
     const rng = seededRandom(5);
     const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
-    const first = swarmFor(content, { seed: false, store: new MemoryPieceStore(), rng });
-    const firstDone = completion(first);
-    const [a, b] = memoryChannelPair();
-    seed.addChannel(a);
-    first.addChannel(b);
-    await firstDone;
-    const secondStore = new MemoryPieceStore();
-    const second = swarmFor(content, { seed: false, store: secondStore, rng });
-    const secondDone = completion(second);
-    const [c, d] = memoryChannelPair();
-    seed.addChannel(c);
-    second.addChannel(d);
-    await secondDone;
-    await expectStoreHolds(secondStore, content);
+    await leechFrom(seed, content, rng);
+    const second = await leechFrom(seed, content, rng);
+    await expectStoreHolds(second.store, content);
     expect(seed.stats().bytesUploaded).toBe(2 * content.data.byteLength);
   });
 
@@ -236,23 +234,11 @@ describe('two swarms over an in-memory channel', () => {
     const content = await makeContent(seededBytes(6 * PIECE + 99, 5), PIECE);
     const rng = seededRandom(4);
     const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
-    const middleStore = new MemoryPieceStore();
-    const middle = swarmFor(content, { seed: false, store: middleStore, rng });
-    const middleDone = completion(middle);
-    const [a, b] = memoryChannelPair();
-    seed.addChannel(a);
-    middle.addChannel(b);
-    await middleDone;
+    const middle = await leechFrom(seed, content, rng);
     seed.destroy();
-    const lastStore = new MemoryPieceStore();
-    const last = swarmFor(content, { seed: false, store: lastStore, rng });
-    const lastDone = completion(last);
-    const [c, d] = memoryChannelPair();
-    middle.addChannel(c);
-    last.addChannel(d);
-    await lastDone;
-    await expectStoreHolds(lastStore, content);
-    expect(middle.stats().bytesUploaded).toBe(content.data.byteLength);
+    const last = await leechFrom(middle.swarm, content, rng);
+    await expectStoreHolds(last.store, content);
+    expect(middle.swarm.stats().bytesUploaded).toBe(content.data.byteLength);
   });
 
   // Regression: leechers announced pieces only to peers lacking them, so the source seed never heard
@@ -288,9 +274,7 @@ describe('the piece map a swarm reports', () => {
       seen.push({ had: map.had, downloading: map.downloading, missingAvailability: [...new Set(missing)] });
     });
     const done = completion(leech);
-    const [a, b] = memoryChannelPair();
-    seed.addChannel(a);
-    leech.addChannel(b);
+    link(seed, leech);
     await done;
     const map = leech.pieceMap()!;
     expect(map.had).toBe(12);

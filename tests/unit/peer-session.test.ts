@@ -56,6 +56,8 @@ function rawRemote(channel: Channel) {
     received,
     send: (m: WireMessage) => channel.send(encodeMessage(m)),
     sendRaw: (bytes: Uint8Array) => channel.send(bytes),
+    /** Introduces the remote as peer ID_B of the test swarm. */
+    handshake: () => channel.send(encodeMessage({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B })),
   };
 }
 
@@ -67,7 +69,7 @@ describe('PeerSession', () => {
     const rec = recorder();
     const s = session(a, ID_A, rec.events);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     remote.send({ type: 'bitfield', bits: new Uint8Array([0b1010_0000]) });
     remote.send({ type: 'have', index: 3 });
     await flush();
@@ -98,7 +100,7 @@ describe('PeerSession', () => {
     const rec = recorder();
     session(a, ID_A, rec.events);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     remote.sendRaw(new Uint8Array([6, 1, 2])); // truncated request
     await flush();
     expect(rec.closed()?.reason).toBe('protocol-error');
@@ -113,7 +115,7 @@ describe('PeerSession', () => {
     });
     s.setPieceCount(4);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     await flush();
     s.setChoking(false);
     remote.send({ type: 'request', index: 1, begin: 0, length: BLOCK_BYTES });
@@ -171,7 +173,7 @@ describe('PeerSession', () => {
     s.setPieceCount(4);
     s.setChoking(false);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     remote.send({ type: 'request', index: 0, begin: 0, length: BLOCK_BYTES });
     remote.send({ type: 'request', index: 1, begin: 0, length: BLOCK_BYTES });
     remote.send({ type: 'cancel', index: 1, begin: 0, length: BLOCK_BYTES });
@@ -189,7 +191,7 @@ describe('PeerSession', () => {
     const s = session(a, ID_A, rec.events);
     s.setPieceCount(4);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     await flush();
     s.request([{ index: 1, begin: 0, length: BLOCK_BYTES }]);
     remote.send({ type: 'block', index: 2, begin: 0, data: new Uint8Array(BLOCK_BYTES - 1) });
@@ -204,7 +206,7 @@ describe('PeerSession', () => {
     const [a, b] = memoryChannelPair();
     const rec = recorder();
     const s = session(a, ID_A, rec.events);
-    rawRemote(b).send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    rawRemote(b).handshake();
     await flush();
     s.request([{ index: 1, begin: 0, length: BLOCK_BYTES }]);
     b.close();
@@ -220,7 +222,7 @@ describe('PeerSession', () => {
     const s = session(a, ID_A, rec.events);
     s.setPieceCount(4);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     remote.send({ type: 'request', index: 1, begin: 0, length: BLOCK_BYTES });
     remote.send({ type: 'unchoke' });
     await flush();
@@ -238,7 +240,7 @@ describe('PeerSession', () => {
     const [a, b] = memoryChannelPair();
     const s = session(a, ID_A, recorder().events);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     await flush();
     const blocksOf = (index: number, from: number, count: number) =>
       Array.from({ length: count }, (_, i) => ({ index, begin: (from + i) * BLOCK_BYTES, length: BLOCK_BYTES }));
@@ -261,7 +263,7 @@ describe('PeerSession', () => {
     s.setPieceCount(4);
     s.setChoking(false);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     remote.send({ type: 'request', index: 2, begin: BLOCK_BYTES, length: 3 * BLOCK_BYTES });
     await flush();
     const blocks = remote.received.filter((m) => m.type === 'block');
@@ -282,7 +284,7 @@ describe('PeerSession', () => {
     s.setPieceCount(4);
     s.setChoking(false);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     remote.send({ type: 'request', index: 1, begin: 0, length: 4 * BLOCK_BYTES });
     await flush();
     expect(remote.received.filter((m) => m.type === 'reject').map((m) => m.type === 'reject' && m.begin)).toEqual([
@@ -295,7 +297,7 @@ describe('PeerSession', () => {
     const [a, b] = memoryChannelPair();
     const s = session(a, ID_A, recorder().events);
     const remote = rawRemote(b);
-    remote.send({ type: 'handshake', version: PROTOCOL_VERSION, swarmId: SWARM, peerId: ID_B });
+    remote.handshake();
     await flush();
     s.setInterested(true);
     s.setInterested(true);
