@@ -19,8 +19,14 @@ export interface FirstPieceTimeline {
 }
 
 /**
+ * As often as `firstPieceVerified` polls: a snapshot is not free (it copies
+ * the piece map), and polling faster would slow the page being timed.
+ */
+const POLL_MS = 10;
+
+/**
  * Records, inside the leecher page, when each step towards the first
- * verified piece happened, polling the runtime's snapshot every few
+ * verified piece happened, polling the runtime's snapshot every POLL_MS
  * milliseconds; so a slow first piece can be pinned on page load, signaling,
  * WebRTC setup, the manifest, or the piece itself. Installed right after the
  * navigation commits; the steps it times all come later.
@@ -43,7 +49,7 @@ export async function watchFirstPiece(peer: Peer, swarmId: string): Promise<void
         mark('stepFirstPieceMs');
         clearInterval(poll);
       }
-    }, 2);
+    }, ${POLL_MS});
   })()`);
 }
 
