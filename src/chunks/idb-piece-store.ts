@@ -1,4 +1,5 @@
-import { clear, createStore, get, keys, setMany, type UseStore } from 'idb-keyval';
+import { clear, get, keys, setMany, type UseStore } from 'idb-keyval';
+import { relaxedStore } from './relaxed-store.ts';
 import { StorageError, checkPieceIndex, type PieceIndex, type PieceStore } from './piece-store.ts';
 
 export interface IdbPieceStoreOptions {
@@ -47,7 +48,8 @@ export function pieceDbName(swarmId: string): string {
  * Writes are group-committed: while one transaction is in flight, further
  * pieces queue up and go together in the next one, so a fast network costs a
  * transaction per batch rather than per piece. `put` resolves only once its
- * piece is committed, so the swarm never announces a piece it could lose.
+ * piece is committed, so the swarm never announces a piece a crashed tab
+ * could lose (commits are relaxed: see `relaxedStore`).
  */
 export class IdbPieceStore implements PieceStore {
   readonly dbName: string;
@@ -61,16 +63,7 @@ export class IdbPieceStore implements PieceStore {
     private readonly opts: IdbPieceStoreOptions = {},
   ) {
     this.dbName = pieceDbName(swarmId);
-    const base = createStore(this.dbName, 'pieces');
-    // idb-keyval never closes its connection, and an open connection blocks
-    // deleteDatabase forever (another store for this swarm, or another tab):
-    // give way, and let later calls here fail as 'unavailable'.
-    this.store = (mode, callback) =>
-      base(mode, (objectStore) => {
-        const db = objectStore.transaction.db;
-        db.onversionchange ??= () => db.close();
-        return callback(objectStore);
-      });
+    this.store = relaxedStore(this.dbName, 'pieces');
   }
 
   async get(index: PieceIndex): Promise<Uint8Array | undefined> {
