@@ -5,6 +5,13 @@ import type { PeerId, PiecePicker, PieceIndex } from './picker.ts';
 import { BLOCK_BYTES } from './wire.ts';
 
 const MIN_PIPELINE_BLOCKS = 4;
+/**
+ * However slow a peer has been so far, a whole piece (up to this many blocks)
+ * may be in flight to it: a piece then comes in one round trip, not one per
+ * few blocks. Most of all the first: before the rate is known the pipeline was
+ * 4 blocks, and a 256 KiB piece took four round trips through two busy pages.
+ */
+const WHOLE_PIECE_MAX_BLOCKS = 64;
 const MAX_PIPELINE_BLOCKS = 256;
 /** Keep about this much of a peer's measured rate in flight. */
 const PIPELINE_SECONDS = 0.5;
@@ -49,9 +56,10 @@ export class RequestScheduler {
     this.refused.add(`${peer}:${index}`);
   }
 
-  private pipelineDepth(session: PeerSession): number {
+  private pipelineDepth(session: PeerSession, manifest: Manifest): number {
+    const wholePiece = Math.min(WHOLE_PIECE_MAX_BLOCKS, Math.ceil(manifest.pieceLength / BLOCK_BYTES));
     const wanted = Math.ceil((session.downloadRate.bytesPerSecond() * PIPELINE_SECONDS) / BLOCK_BYTES);
-    return Math.max(MIN_PIPELINE_BLOCKS, Math.min(MAX_PIPELINE_BLOCKS, wanted));
+    return Math.max(MIN_PIPELINE_BLOCKS, wholePiece, Math.min(MAX_PIPELINE_BLOCKS, wanted));
   }
 
   /**
@@ -61,7 +69,7 @@ export class RequestScheduler {
    * full or `allow` (a download rate limit) said no.
    */
   fill(session: PeerSession, ctx: ScheduleContext, allow: (bytes: number) => boolean): BlockRequest[] | null {
-    const depth = this.pipelineDepth(session);
+    const depth = this.pipelineDepth(session, ctx.manifest);
     const refilling = session.inflight.size <= depth - Math.max(1, Math.floor(depth * REFILL_FRACTION));
     const batch: BlockRequest[] = [];
     while (session.inflight.size + batch.length < depth + RARE_EXTRA_BLOCKS) {

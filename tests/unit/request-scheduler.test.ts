@@ -47,3 +47,17 @@ describe('RequestScheduler.rareRequest', () => {
     expect(scheduler.rareRequest(holder, ctx)).toBeNull();
   });
 });
+
+describe('RequestScheduler.fill', () => {
+  it('asks a new peer for a whole piece at once, before its rate is known', async () => {
+    const blocksPerPiece = 16;
+    const content = await makeContent(seededBytes(2 * blocksPerPiece * BLOCK_BYTES, 3), blocksPerPiece * BLOCK_BYTES);
+    const picker = new PiecePicker(2, seededRandom(4));
+    const seed = await remoteSession(1, 2, 'all');
+    picker.addPeer(seed.remotePeerId!, 'all');
+    const ctx: ScheduleContext = { manifest: content.manifest, picker, piecesVerified: 0, requestsInFlight: () => 0 };
+    const batch = new RequestScheduler('rarest').fill(seed, ctx, () => true)!;
+    expect(batch).toHaveLength(blocksPerPiece);
+    expect(new Set(batch.map((request) => request.index)).size).toBe(1);
+  });
+});
