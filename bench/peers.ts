@@ -74,6 +74,32 @@ export class Peer {
       .reduce((max, [, duration]) => Math.max(max, duration), 0);
   }
 
+  /**
+   * Makes this a browser someone has used: a page of another site (`url`)
+   * stores something in IndexedDB and takes a Web Lock. A fresh profile
+   * creates its storage databases on the first storage call of any site
+   * (100–300 ms here, measured inside the link's page as the wait for its
+   * first Web Lock); a user's browser did that long ago. Nothing of Shoal's
+   * own origin is cached: opening the link is still a first visit.
+   */
+  async visitOtherSite(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.evaluate(`(async () => {
+      await navigator.locks.request('other-site', async () => {});
+      await new Promise((resolve, reject) => {
+        const open = indexedDB.open('other-site');
+        open.onupgradeneeded = () => open.result.createObjectStore('things');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('things', 'readwrite');
+          tx.objectStore('things').put(new Uint8Array(1024), 1);
+          tx.oncomplete = resolve;
+          tx.onerror = () => reject(tx.error);
+        };
+      });
+    })()`);
+  }
+
   async close(): Promise<void> {
     await this.context.close();
     rmSync(this.profileDir, { recursive: true, force: true });

@@ -29,6 +29,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     const created = await withCpu(() => shareFile(seeder, path, ctx.config.share, timeout));
     const share = created.value;
 
+    await leecher.visitOtherSite(ctx.benchPageUrl);
     const serveFromMs = await seeder.now();
     const heap = new HeapSampler(await leecher.cdp());
     const profiles: CpuProfile[] = [];
