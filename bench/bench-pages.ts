@@ -5,7 +5,7 @@ import { createServer } from 'vite';
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface BenchPages {
-  /** The page with window.rawBench, hashBench and storageBench. */
+  /** The page with window.rawBench, hashBench, storageBench and connectionsBench. */
   url: string;
   close(): Promise<void>;
 }
@@ -32,4 +32,4 @@ export async function startBenchPages(): Promise<BenchPages> {
 }
 
 /** Waits until the bench page's modules have run. */
-export const BENCH_PAGE_READY = 'window.rawBench && window.hashBench && window.storageBench';
+export const BENCH_PAGE_READY = 'window.rawBench && window.hashBench && window.storageBench && window.connectionsBench';

@@ -13,6 +13,7 @@ import { readFileSync, readdirSync } from 'node:fs';
  * count.
  */
 const TICKS_PER_SECOND = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const PAGE_BYTES = Number(execFileSync('getconf', ['PAGESIZE'], { encoding: 'utf8' }).trim()) || 4096;
 
 interface ProcStat {
   pid: number;
@@ -22,17 +23,40 @@ interface ProcStat {
 }
 
 export function chromiumCpuSeconds(): number {
+  return chromiumProcesses().reduce((sum, p) => sum + p.ticks, 0) / TICKS_PER_SECOND;
+}
+
+/**
+ * Resident memory of the same processes, summed. Pages shared between them
+ * count once per process, so only differences between two readings mean
+ * much.
+ */
+export function chromiumRssBytes(): number {
+  let bytes = 0;
+  for (const p of chromiumProcesses()) {
+    try {
+      const rssPages = Number(readFileSync(`/proc/${p.pid}/statm`, 'utf8').split(' ')[1]);
+      bytes += rssPages * PAGE_BYTES;
+    } catch {
+      // exited meanwhile: it holds no memory any more
+    }
+  }
+  return bytes;
+}
+
+/** Every Chromium this process launched, with all their descendants. */
+function chromiumProcesses(): ProcStat[] {
   const all = readProcs();
   const children = new Map<number, ProcStat[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  let ticks = 0;
+  const found: ProcStat[] = [];
   const stack = (children.get(process.pid) ?? []).filter((p) => p.comm.startsWith('chrom'));
   while (stack.length > 0) {
     const p = stack.pop()!;
-    ticks += p.ticks;
+    found.push(p);
     stack.push(...(children.get(p.pid) ?? []));
   }
-  return ticks / TICKS_PER_SECOND;
+  return found;
 }
 
 /** This Node process (the driver, the signaling server and Vite), in seconds. */

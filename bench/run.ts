@@ -4,6 +4,7 @@ import { loadavg, networkInterfaces } from 'node:os';
 import { createSignalingServer } from '../signaling/server.ts';
 import { startBenchPages } from './bench-pages.ts';
 import { readConfig, sectionEnabled } from './config.ts';
+import { benchConnections } from './connections.ts';
 import type { BenchContext } from './context.ts';
 import { benchHashing, benchStorage } from './micro.ts';
 import { benchRawChannel } from './raw-channel.ts';
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
         }
       }
       if (sectionEnabled(config, 'swarm')) await benchSwarm(ctx, repeat);
+      if (sectionEnabled(config, 'connections')) await benchConnections(ctx, repeat);
     }
   } finally {
     files.removeAll();

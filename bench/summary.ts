@@ -106,6 +106,28 @@ export function summarize(report: Report, config: BenchConfig): string {
     );
   }
 
+  const connectionConfigs = report.configs('connections');
+  if (connectionConfigs.length > 0) {
+    const none = connectionConfigs[0];
+    out.push('### Idle neighbours (one page, both ends of each connection, pinging every 4 s)');
+    out.push(
+      markdownTable(
+        ['neighbours', 'runs', 'Chromium RSS MiB', 'per neighbour MiB', 'idle CPU %'],
+        connectionConfigs.map((c) => {
+          const neighbours = m('connections', c, 'neighbours');
+          const extra = m('connections', c, 'chromiumRssMiB') - m('connections', none, 'chromiumRssMiB');
+          return [
+            c,
+            `${report.count('connections', c)}`,
+            fixed(m('connections', c, 'chromiumRssMiB')),
+            neighbours > 0 ? fixed(extra / neighbours, 2) : '—',
+            fixed(m('connections', c, 'idleCpuPercent')),
+          ];
+        }),
+      ),
+    );
+  }
+
   if (oneConfigs.length > 0) out.push('### Targets', targets(report, config, rawBest));
   return out.join('\n\n');
 }
