@@ -51,6 +51,11 @@ export interface SessionEvents {
   metadataRejected(session: PeerSession): void;
   /** The remote's bitfield (or have-all) is known and decoded. */
   piecesAnnounced(session: PeerSession): void;
+  /**
+   * The remote announced pieces before we know how many there are (we have
+   * no manifest yet): it holds something, and we hold nothing.
+   */
+  piecesAnnouncedBeforeManifest(session: PeerSession): void;
   haveReceived(session: PeerSession, index: PieceIndex): void;
   blockReceived(session: PeerSession, index: PieceIndex, begin: number, data: Uint8Array): void;
   requestRejected(session: PeerSession, request: BlockRequest): void;
@@ -251,6 +256,7 @@ export class PeerSession {
     this.lastReceivedAt = this.opts.now();
     if (this.state === 'open' && this.pieceCount === null && frame[0] === tagOf('bitfield')) {
       this.earlyBitfield = frame.slice();
+      if (this.earlyBitfield.subarray(1).some((byte) => byte !== 0)) this.opts.events.piecesAnnouncedBeforeManifest(this);
       return;
     }
     let message: WireMessage;
@@ -310,6 +316,7 @@ export class PeerSession {
       case 'have-all':
         this.remotePieces = 'all';
         if (this.pieceCount !== null) events.piecesAnnounced(this);
+        else events.piecesAnnouncedBeforeManifest(this);
         return;
       case 'have':
         if (this.pieceCount === null) this.earlyHaves.push(message.index);

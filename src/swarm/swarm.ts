@@ -288,6 +288,11 @@ export class Swarm {
         this.updateInterest(s);
         this.schedule(s);
       },
+      // Interest goes out while the manifest is still on its way, so the unchoke can arrive
+      // with it and the first request leave at once (not after a round trip and a page render).
+      piecesAnnouncedBeforeManifest: (s) => {
+        if (!this.manifest) s.setInterested(true);
+      },
       haveReceived: (s, index) => {
         const picker = this.picker;
         if (!picker) return;
@@ -370,7 +375,9 @@ export class Swarm {
     if ('reason' in manifest) return this.rejectManifest(session, manifest.reason);
     // Served on as received: a private share's envelope, which a relay cannot re-create.
     this.adoptManifest(manifest, encoded, []);
+    // Before the sessions hear of it: a listener may set a critical range before the first request.
     this.events.emit('manifestReceived', manifest);
+    this.announceToSessions();
   }
 
   private rejectManifest(session: PeerSession, reason: string): void {
@@ -394,9 +401,13 @@ export class Swarm {
       this.picker.markVerified(index);
     }
     this.metadata.clear();
+  }
+
+  /** Tells each session how many pieces there are (which decodes what it was sent early) and what we hold. */
+  private announceToSessions(): void {
     for (const session of this.sessions.values()) {
-      session.setPieceCount(count);
-      session.announcePieces(this.have);
+      session.setPieceCount(pieceCount(this.manifest!));
+      session.announcePieces(this.have!);
     }
   }
 

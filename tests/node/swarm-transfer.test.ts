@@ -75,7 +75,7 @@ async function twoLeechersOnlyLinkedTo(seed: Swarm, content: Content, rng: () =>
 }
 
 /** Wraps a channel so that frames it sends can be altered (a lying peer). */
-function tamperingChannel(inner: Channel, tamper: (frame: Uint8Array) => Uint8Array): Channel {
+function tamperingChannel(inner: Channel, tamper: (frame: Uint8Array) => Uint8Array, incoming?: (frame: Uint8Array) => void): Channel {
   return {
     get bufferedAmount() { return inner.bufferedAmount; },
     get lowWaterMark() { return inner.lowWaterMark; },
@@ -83,7 +83,7 @@ function tamperingChannel(inner: Channel, tamper: (frame: Uint8Array) => Uint8Ar
     get onDrain() { return inner.onDrain; },
     set onDrain(cb) { inner.onDrain = cb; },
     get onMessage() { return inner.onMessage; },
-    set onMessage(cb) { inner.onMessage = cb; },
+    set onMessage(cb) { inner.onMessage = cb && incoming ? (frame) => { incoming(frame); cb(frame); } : cb; },
     get onClose() { return inner.onClose; },
     set onClose(cb) { inner.onClose = cb; },
     send: (frame) => inner.send(tamper(frame)),
@@ -108,6 +108,31 @@ describe('two swarms over an in-memory channel', () => {
     await expectStoreHolds(leechStore, content);
     expect(seed.stats().bytesUploaded).toBe(content.data.byteLength);
     expect(leech.stats().bytesDownloaded).toBe(content.data.byteLength);
+  });
+
+  it('a leecher tells a seed it is interested while the manifest is on its way, not after', async () => {
+    const content = await makeContent(seededBytes(4 * PIECE, 8), PIECE);
+    const rng = seededRandom(9);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leech = swarmFor(content, { seed: false, store: new MemoryPieceStore(), rng });
+    const order: string[] = [];
+    const done = completion(leech);
+    const [a, b] = memoryChannelPair();
+    seed.addChannel(a);
+    leech.addChannel(
+      tamperingChannel(
+        b,
+        (frame) => {
+          if (frame[0] === tagOf('interested')) order.push('interested sent');
+          return frame;
+        },
+        (frame) => {
+          if (frame[0] === tagOf('metadata')) order.push('manifest received');
+        },
+      ),
+    );
+    await done;
+    expect(order).toEqual(['interested sent', 'manifest received']);
   });
 
   it('ask for blocks in runs: a refill names many blocks in one request message', async () => {

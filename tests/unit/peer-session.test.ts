@@ -22,6 +22,7 @@ function recorder() {
     metadataChunkReceived: (_s, total, offset) => log.push(`metadata ${total}@${offset}`),
     metadataRejected: () => log.push('metadataRejected'),
     piecesAnnounced: (s) => log.push(`pieces ${s.remotePieces === 'all' ? 'all' : s.remotePieces?.count()}`),
+    piecesAnnouncedBeforeManifest: () => log.push('pieces before manifest'),
     haveReceived: (_s, i) => log.push(`have ${i}`),
     blockReceived: (_s, i, begin, data) => log.push(`block ${i}:${begin}+${data.byteLength}`),
     requestRejected: (_s, r) => log.push(`rejected ${r.index}:${r.begin}`),
@@ -73,11 +74,27 @@ describe('PeerSession', () => {
     remote.send({ type: 'bitfield', bits: new Uint8Array([0b1010_0000]) });
     remote.send({ type: 'have', index: 3 });
     await flush();
-    expect(rec.log).toEqual(['handshaked']);
+    expect(rec.log).toEqual(['handshaked', 'pieces before manifest']);
     s.setPieceCount(4);
-    expect(rec.log).toEqual(['handshaked', 'pieces 2', 'have 3']);
+    expect(rec.log).toEqual(['handshaked', 'pieces before manifest', 'pieces 2', 'have 3']);
     expect(s.remotePeerId).toBe('02'.repeat(16));
     expect(remote.received[0].type).toBe('handshake');
+  });
+
+  it('tells of a seed or a holder before the manifest, but not of an empty bitfield', async () => {
+    for (const [announcement, expected] of [
+      [{ type: 'have-all' }, ['handshaked', 'pieces before manifest']],
+      [{ type: 'bitfield', bits: new Uint8Array([0]) }, ['handshaked']],
+    ] as const) {
+      const [a, b] = memoryChannelPair();
+      const rec = recorder();
+      session(a, ID_A, rec.events);
+      const remote = rawRemote(b);
+      remote.handshake();
+      remote.send(announcement as WireMessage);
+      await flush();
+      expect(rec.log).toEqual(expected);
+    }
   });
 
   it('closes on a handshake for another swarm, on itself, and on messages before the handshake', async () => {
