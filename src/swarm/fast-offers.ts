@@ -67,8 +67,8 @@ export class FastOffers {
 
   /**
    * The next offer: the piece fewest of our neighbours hold (`availability`)
-   * that a candidate lacks, to the candidate we offered to least recently on
-   * a tie; null when no candidate lacks anything we have.
+   * that a candidate lacks and was not offered already, to the candidate we
+   * offered to least recently on a tie; null when there is none.
    */
   choose(candidates: readonly OfferCandidate[], ours: Bitfield, availability: (index: PieceIndex) => number): { peer: PeerId; index: PieceIndex } | null {
     const since = (c: OfferCandidate) => this.lastOfferedAt.get(c.peer) ?? -Infinity;

@@ -23,6 +23,7 @@ function recorder() {
     metadataRejected: () => log.push('metadataRejected'),
     piecesAnnounced: (s) => log.push(`pieces ${s.remotePieces === 'all' ? 'all' : s.remotePieces?.count()}`),
     haveReceived: (_s, i) => log.push(`have ${i}`),
+    fastOfferReceived: (_s, i) => log.push(`offered ${i}`),
     blockReceived: (_s, i, begin, data) => log.push(`block ${i}:${begin}+${data.byteLength}`),
     requestRejected: (_s, r) => log.push(`rejected ${r.index}:${r.begin}`),
     chokeChanged: (s) => log.push(s.peerChoking ? 'choked' : 'unchoked'),
