@@ -67,9 +67,28 @@ export class RequestScheduler {
     return true;
   }
 
-  /** The peer choked or unchoked us, or left: its offers lapse. */
+  /** The peer choked or unchoked us: its offers lapse. */
   dropOffers(peer: PeerId): void {
     this.fastOffers.delete(peer);
+  }
+
+  /** The session closed: its requests go back to the pool and its offers lapse. */
+  peerLeft(session: PeerSession): void {
+    const peer = session.remotePeerId!;
+    for (const request of session.inflight.values()) this.active.get(request.index)?.release(request.begin, peer);
+    this.dropOffers(peer);
+  }
+
+  /** Forgets requests to `session` older than `timeoutMs` (a late block is still taken); returns how many. */
+  expire(session: PeerSession, now: number, timeoutMs: number): number {
+    let expired = 0;
+    for (const request of [...session.inflight.values()]) {
+      if (now - request.sentAt <= timeoutMs) continue;
+      session.forget(request);
+      this.active.get(request.index)?.release(request.begin, session.remotePeerId!);
+      expired++;
+    }
+    return expired;
   }
 
   /** The peer will not send the block: ask someone else, and do not re-ask a choking peer for that piece. */

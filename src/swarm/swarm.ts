@@ -130,6 +130,8 @@ export class Swarm {
       uploadSlots: opts.uploadSlots ?? DEFAULT_UPLOAD_SLOTS,
       uploadBytesPerSecond: opts.uploadBytesPerSecond,
       corruptUploads: opts.corruptUploads,
+      // Not the source seed: it holds back repeats.
+      offerable: () => (this.sourceSeed || !this.have ? null : { pieces: this.have, availability: (i) => this.picker!.availabilityOf(i) }),
     });
     this.downloadLimiter = opts.downloadBytesPerSecond ? new RateLimiter(opts.now, opts.downloadBytesPerSecond) : null;
     this.lastRechokeAt = opts.now();
@@ -222,12 +224,7 @@ export class Swarm {
         continue;
       }
       if (now - session.lastSentAt > keepaliveMs) session.ping();
-      for (const request of [...session.inflight.values()]) {
-        if (now - request.sentAt <= timeoutMs) continue;
-        session.forget(request);
-        this.requests.active.get(request.index)?.release(request.begin, session.remotePeerId!);
-        this.requestsTimedOut++;
-      }
+      this.requestsTimedOut += this.requests.expire(session, now, timeoutMs);
     }
     if (!this.manifest) this.askForMetadata();
     this.requests.refused.clear();
@@ -239,14 +236,7 @@ export class Swarm {
       session.resumeUploads();
       this.schedule(session);
     }
-    this.useSpareUplink();
-  }
-
-  /** Offers pieces to choked neighbours when our uplink has room; not the source seed, which holds back repeats. */
-  private useSpareUplink(): void {
-    if (this.sourceSeed || !this.have || !this.picker) return;
-    const picker = this.picker;
-    this.uploader.useSpareUplink(this.sessions.values(), this.have, (i) => picker.availabilityOf(i));
+    this.uploader.useSpareUplink(this.sessions.values());
   }
 
   stats(): SwarmStats {
@@ -326,7 +316,7 @@ export class Swarm {
       requestRejected: (s, request) => this.requests.rejected(s, request),
       uploaded: (_s, bytes) => {
         this.uploadRate.add(bytes);
-        this.useSpareUplink();
+        this.uploader.useSpareUplink(this.sessions.values());
       },
       closed: (s, error) => this.onSessionClosed(s, error),
     };
@@ -427,7 +417,7 @@ export class Swarm {
       manifest: this.manifest!,
       picker: this.picker,
       piecesVerified: this.piecesVerified,
-      requestsInFlight: () => this.requestsInFlight(),
+      requestsInFlight: () => [...this.sessions.values()].reduce((n, s) => n + s.inflight.size, 0),
     };
     const limiter = this.downloadLimiter;
     const batch = this.requests.fill(session, ctx, (bytes) => limiter?.take(bytes) ?? true);
@@ -437,12 +427,6 @@ export class Swarm {
       return;
     }
     if (batch.length > 0) session.request(batch);
-  }
-
-  private requestsInFlight(): number {
-    let n = 0;
-    for (const session of this.sessions.values()) n += session.inflight.size;
-    return n;
   }
 
   private onBlock(session: PeerSession, index: PieceIndex, begin: number, data: Uint8Array): void {
@@ -494,7 +478,7 @@ export class Swarm {
     // (told only peers that lacked it, three in four allowed-fast offers were of pieces we had).
     for (const session of this.sessions.values()) session.announceHave(index);
     this.events.emit('pieceVerified', index);
-    this.useSpareUplink();
+    this.uploader.useSpareUplink(this.sessions.values());
     if (!this.have!.isComplete()) return;
     for (const session of this.sessions.values()) session.setInterested(false);
     this.events.emit('completed');
@@ -530,8 +514,7 @@ export class Swarm {
     this.sessions.delete(peer);
     this.picker?.removePeer(peer);
     this.uploader.peerLeft(peer);
-    this.requests.dropOffers(peer);
-    for (const request of session.inflight.values()) this.requests.active.get(request.index)?.release(request.begin, peer);
+    this.requests.peerLeft(session);
     this.events.emit('peerLeft', peer, error.reason);
     for (const other of this.sessions.values()) this.schedule(other);
   }

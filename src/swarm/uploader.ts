@@ -16,6 +16,8 @@ export interface UploaderOptions {
   uploadBytesPerSecond?: number;
   /** Test-only: flip a byte in every block served, to play a poisoning peer. */
   corruptUploads?: boolean;
+  /** What we may offer choked neighbours (allowed-fast) and how many neighbours hold each piece; null: nothing. */
+  offerable?: () => { pieces: Bitfield; availability: (index: PieceIndex) => number } | null;
 }
 
 const PIECE_CACHE_SIZE = 16;
@@ -105,7 +107,9 @@ export class Uploader {
    * uplink idled while choked neighbours lacked its pieces and fetched
    * them nowhere.
    */
-  useSpareUplink(sessions: Iterable<PeerSession>, ours: Bitfield, availability: (index: PieceIndex) => number): void {
+  useSpareUplink(sessions: Iterable<PeerSession>): void {
+    const ours = this.opts.offerable?.();
+    if (!ours) return;
     const open = [...sessions].filter((s) => s.state === 'open');
     if (unchokedWaiting(open)) return;
     let offeredWaiting = false;
@@ -118,8 +122,8 @@ export class Uploader {
     const choked = open.filter((s) => s.amChoking && s.peerInterested && s.remotePieces instanceof Bitfield);
     const offer = this.offers.choose(
       choked.map((s) => ({ peer: s.remotePeerId!, pieces: s.remotePieces as Bitfield })),
-      ours,
-      availability,
+      ours.pieces,
+      ours.availability,
     );
     if (offer === null) return;
     this.offers.record(offer.peer, offer.index);

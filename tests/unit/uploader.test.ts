@@ -155,28 +155,30 @@ describe('Uploader: allowed-fast offers to choked neighbours', () => {
     return { taker, choked, uplink, sessions: [taker.session, choked.session] };
   }
 
+  const offerable = () => ({ pieces: ours, availability });
+
   it('offers a choked neighbour the rarest piece it lacks, only once no unchoked peer has anything queued', async () => {
-    const u = uploader();
+    const u = uploader({ offerable });
     const { taker, choked, uplink, sessions } = await neighbours();
-    u.useSpareUplink(sessions, ours, availability);
+    u.useSpareUplink(sessions);
     await settle();
     expect(offersTo(choked)).toEqual([]);
     uplink.paused = false;
     taker.session.resumeUploads();
     await settle();
-    u.useSpareUplink(sessions, ours, availability);
+    u.useSpareUplink(sessions);
     await settle();
     expect(offersTo(choked)).toEqual([2]);
     expect(offersTo(taker)).toEqual([]);
   });
 
   it('sends a choked peer blocks of the offered piece only, and only while no unchoked peer has anything queued', async () => {
-    const u = uploader();
+    const u = uploader({ offerable });
     const { taker, choked, uplink, sessions } = await neighbours();
     uplink.paused = false;
     taker.session.resumeUploads();
     await settle();
-    u.useSpareUplink(sessions, ours, availability);
+    u.useSpareUplink(sessions);
     expect(u.servesWhileChoking(choked.session.remotePeerId!, 2)).toBe(true);
     expect(u.servesWhileChoking(choked.session.remotePeerId!, 0)).toBe(false);
     expect(u.mayUpload(choked.session, BLOCK_BYTES, sessions)).toBe(true);
@@ -189,21 +191,21 @@ describe('Uploader: allowed-fast offers to choked neighbours', () => {
 
   it('closes an offer when the peer announces the piece, when its choke state changes, and after a while', async () => {
     let now = 0;
-    const u = uploader({ now: () => now });
+    const u = uploader({ now: () => now, offerable });
     u.setPieceCount(4, () => 2);
     const { taker, choked, uplink, sessions } = await neighbours();
     uplink.paused = false;
     taker.session.resumeUploads();
     await settle();
     const peer = choked.session.remotePeerId!;
-    u.useSpareUplink(sessions, ours, availability);
+    u.useSpareUplink(sessions);
     u.pieceSeen(2, peer);
     expect(u.servesWhileChoking(peer, 2)).toBe(false);
-    u.useSpareUplink(sessions, ours, availability);
+    u.useSpareUplink(sessions);
     expect(u.servesWhileChoking(peer, 2)).toBe(true);
     now += FAST_OFFER_TTL_MS;
     expect(u.servesWhileChoking(peer, 2)).toBe(false);
-    u.useSpareUplink(sessions, ours, availability);
+    u.useSpareUplink(sessions);
     expect(u.servesWhileChoking(peer, 2)).toBe(true);
     u.rechoke(sessions, false, true);
     expect(choked.session.amChoking).toBe(false);
