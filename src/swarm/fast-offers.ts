@@ -50,7 +50,7 @@ export class FastOffers {
     return count < this.opts.maxOpen;
   }
 
-  /** The peer has the piece now (or was asked for the last time): the offer is done. */
+  /** The peer announced the piece: the offer is done. */
   taken(peer: PeerId, index: PieceIndex): void {
     this.open.get(peer)?.delete(index);
   }

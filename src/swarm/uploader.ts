@@ -105,7 +105,8 @@ export class Uploader {
    * neighbour is offered the piece rarest around us that it lacks
    * (allowed-fast). With four slots among twenty neighbours, a leecher's
    * uplink idled while choked neighbours lacked its pieces and fetched
-   * them nowhere.
+   * them nowhere (simulated flash crowd, six-seed means: 100 peers
+   * 1.638 → 1.623 of the fluid bound, 40 peers 1.419 → 1.372).
    */
   useSpareUplink(sessions: Iterable<PeerSession>): void {
     const ours = this.opts.offerable?.();
