@@ -57,6 +57,8 @@ export interface SessionEvents {
    */
   piecesAnnouncedBeforeManifest(session: PeerSession): void;
   haveReceived(session: PeerSession, index: PieceIndex): void;
+  /** The remote, though choking us, offered to serve this piece (allowed-fast). */
+  fastOfferReceived(session: PeerSession, index: PieceIndex): void;
   blockReceived(session: PeerSession, index: PieceIndex, begin: number, data: Uint8Array): void;
   requestRejected(session: PeerSession, request: BlockRequest): void;
   /** The remote choked us (our requests to it were dropped) or unchoked us. */
@@ -74,6 +76,8 @@ export interface SessionOptions {
   readBlock: (request: BlockRequest) => Promise<Uint8Array | null>;
   /** Checks a request against the manifest (piece index and block bounds). */
   isValidRequest: (request: BlockRequest) => boolean;
+  /** Whether to queue a request from a peer we choke (a piece we offered it); default: never. */
+  servesWhileChoking?: (request: BlockRequest) => boolean;
   now: () => number;
   /** Stop queueing uploads on the channel above this many buffered bytes; default: see `uploadBufferLimit`. */
   highWaterMark?: number;
@@ -185,6 +189,16 @@ export class PeerSession {
 
   announceHave(index: PieceIndex): void {
     this.send({ type: 'have', index });
+  }
+
+  /** Offers a piece to a peer we choke: its requests for that piece will be queued anyway. */
+  offerPiece(index: PieceIndex): void {
+    this.send({ type: 'allowed-fast', index });
+  }
+
+  /** Requests from the remote waiting to be sent. */
+  get queuedUploads(): number {
+    return this.uploadQueue.length;
   }
 
   setInterested(interested: boolean): void {
@@ -322,6 +336,10 @@ export class PeerSession {
         if (this.pieceCount === null) this.earlyHaves.push(message.index);
         else this.applyHave(message.index);
         return;
+      case 'allowed-fast':
+        // Before the manifest there is nothing to fetch it into; the offer simply lapses.
+        if (this.pieceCount !== null) events.fastOfferReceived(this, message.index);
+        return;
       case 'request':
         for (const block of splitRun(message)) {
           this.queueUpload(block);
@@ -394,7 +412,8 @@ export class PeerSession {
       this.close('protocol-error', `bad request ${request.index}:${request.begin}+${request.length}`);
       return;
     }
-    if (this.amChoking || this.uploadQueue.length >= this.maxQueuedUploads) {
+    const choked = this.amChoking && !(this.opts.servesWhileChoking?.(request) ?? false);
+    if (choked || this.uploadQueue.length >= this.maxQueuedUploads) {
       this.send({ type: 'reject', ...request });
       return;
     }

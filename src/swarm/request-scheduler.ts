@@ -26,6 +26,8 @@ const RANDOM_FIRST_PIECES = 4;
 const RARE_EXTRA_BLOCKS = 8;
 /** A pipeline is topped up once this share of it is free (at least one block), so one request message names many blocks. */
 const REFILL_FRACTION = 1 / 4;
+/** Offered pieces held per choking peer; more offers from it are ignored, so a peer cannot pile them up. */
+const MAX_OFFERS_HELD = 4;
 
 /** What the scheduler reads from the swarm on each call. */
 export interface ScheduleContext {
@@ -48,12 +50,60 @@ export class RequestScheduler {
   readonly avoid = new Map<PieceIndex, Set<PeerId>>();
   /** `peer:index` pairs a peer refused since the last tick: ask for something else meanwhile. */
   readonly refused = new Set<string>();
+  /** Pieces choking peers offered us (allowed-fast) that we took up, per peer. */
+  private readonly fastOffers = new Map<PeerId, Set<PieceIndex>>();
   critical: { from: PieceIndex; to: PieceIndex } | undefined;
 
   constructor(private readonly order: 'rarest' | 'sequential') {}
 
   refuse(peer: PeerId, index: PieceIndex): void {
     this.refused.add(`${peer}:${index}`);
+  }
+
+  /**
+   * A choking peer offered a piece. Taken up only if we are not fetching it
+   * already (else the offer would only move a download from one uplink to
+   * another); returns whether it was.
+   */
+  offered(peer: PeerId, index: PieceIndex, picker: PiecePicker): boolean {
+    if (picker.hasPiece(index) || this.active.has(index) || this.verifying.has(index)) return false;
+    let offers = this.fastOffers.get(peer);
+    if (!offers) this.fastOffers.set(peer, (offers = new Set()));
+    if (offers.size >= MAX_OFFERS_HELD) return false;
+    offers.add(index);
+    return true;
+  }
+
+  /** The peer choked or unchoked us: its offers lapse. */
+  dropOffers(peer: PeerId): void {
+    this.fastOffers.delete(peer);
+  }
+
+  /** The session closed: its requests go back to the pool and its offers lapse. */
+  peerLeft(session: PeerSession): void {
+    const peer = session.remotePeerId!;
+    for (const request of session.inflight.values()) this.active.get(request.index)?.release(request.begin, peer);
+    this.dropOffers(peer);
+  }
+
+  /** Forgets requests to `session` older than `timeoutMs` (a late block is still taken); returns how many. */
+  expire(session: PeerSession, now: number, timeoutMs: number): number {
+    let expired = 0;
+    for (const request of [...session.inflight.values()]) {
+      if (now - request.sentAt <= timeoutMs) continue;
+      session.forget(request);
+      this.active.get(request.index)?.release(request.begin, session.remotePeerId!);
+      expired++;
+    }
+    return expired;
+  }
+
+  /** The peer will not send the block: ask someone else, and do not re-ask a choking peer for that piece. */
+  rejected(session: PeerSession, request: BlockRequest): void {
+    const peer = session.remotePeerId!;
+    this.active.get(request.index)?.release(request.begin, peer);
+    if (session.peerChoking) this.fastOffers.get(peer)?.delete(request.index);
+    else this.refuse(peer, request.index);
   }
 
   private pipelineDepth(session: PeerSession, manifest: Manifest): number {
@@ -69,6 +119,7 @@ export class RequestScheduler {
    * full or `allow` (a download rate limit) said no.
    */
   fill(session: PeerSession, ctx: ScheduleContext, allow: (bytes: number) => boolean): BlockRequest[] | null {
+    if (session.peerChoking) return this.fillOffered(session, ctx, allow);
     const depth = this.pipelineDepth(session, ctx.manifest);
     const refilling = session.inflight.size <= depth - Math.max(1, Math.floor(depth * REFILL_FRACTION));
     const batch: BlockRequest[] = [];
@@ -79,6 +130,31 @@ export class RequestScheduler {
       if (!allow(request.length)) break;
       this.active.get(request.index)!.markAsked(request.begin, session.remotePeerId!);
       batch.push(request);
+    }
+    return batch;
+  }
+
+  /** From a peer that chokes us: the blocks of pieces it offered, up to the pipeline depth. */
+  private fillOffered(session: PeerSession, ctx: ScheduleContext, allow: (bytes: number) => boolean): BlockRequest[] {
+    const peer = session.remotePeerId!;
+    const offers = this.fastOffers.get(peer);
+    const batch: BlockRequest[] = [];
+    if (!offers) return batch;
+    const depth = this.pipelineDepth(session, ctx.manifest);
+    for (const index of offers) {
+      if (ctx.picker.hasPiece(index) || this.verifying.has(index) || this.avoids(index, peer, ctx.picker)) {
+        offers.delete(index);
+        continue;
+      }
+      let download = this.active.get(index);
+      if (!download) this.active.set(index, (download = new PieceDownload(index, pieceBytes(ctx.manifest, index))));
+      while (session.inflight.size + batch.length < depth) {
+        const request = download.nextBlock(peer, false, 1);
+        if (!request) break;
+        if (!allow(request.length)) return batch;
+        download.markAsked(request.begin, peer);
+        batch.push(request);
+      }
     }
     return batch;
   }

@@ -130,6 +130,8 @@ export class Swarm {
       uploadSlots: opts.uploadSlots ?? DEFAULT_UPLOAD_SLOTS,
       uploadBytesPerSecond: opts.uploadBytesPerSecond,
       corruptUploads: opts.corruptUploads,
+      // Not the source seed: it holds back repeats.
+      offerable: () => (this.sourceSeed || !this.have ? null : { pieces: this.have, availability: (i) => this.picker!.availabilityOf(i) }),
     });
     this.downloadLimiter = opts.downloadBytesPerSecond ? new RateLimiter(opts.now, opts.downloadBytesPerSecond) : null;
     this.lastRechokeAt = opts.now();
@@ -181,7 +183,8 @@ export class Swarm {
       events: this.sessionEvents,
       readBlock: (request) => this.readBlock(session, request),
       isValidRequest: (request) => this.uploader.isValidRequest(this.manifest, request),
-      mayUpload: (bytes) => this.uploader.mayUpload(bytes),
+      mayUpload: (bytes) => this.uploader.mayUpload(session, bytes, this.sessions.values()),
+      servesWhileChoking: (request) => this.uploader.servesWhileChoking(session.remotePeerId!, request.index),
       // Rarest first: a piece few neighbours hold is what spreads the swarm's supply.
       uploadPriority: (index) => this.picker?.availabilityOf(index) ?? 0,
       now: this.opts.now,
@@ -221,12 +224,7 @@ export class Swarm {
         continue;
       }
       if (now - session.lastSentAt > keepaliveMs) session.ping();
-      for (const request of [...session.inflight.values()]) {
-        if (now - request.sentAt <= timeoutMs) continue;
-        session.forget(request);
-        this.requests.active.get(request.index)?.release(request.begin, session.remotePeerId!);
-        this.requestsTimedOut++;
-      }
+      this.requestsTimedOut += this.requests.expire(session, now, timeoutMs);
     }
     if (!this.manifest) this.askForMetadata();
     this.requests.refused.clear();
@@ -238,6 +236,7 @@ export class Swarm {
       session.resumeUploads();
       this.schedule(session);
     }
+    this.uploader.useSpareUplink(this.sessions.values());
   }
 
   stats(): SwarmStats {
@@ -298,11 +297,17 @@ export class Swarm {
         if (!picker) return;
         if (picker.knowsPeer(s.remotePeerId!)) picker.peerHas(s.remotePeerId!, index);
         else picker.addPeer(s.remotePeerId!, s.remotePieces!);
-        this.uploader.pieceSeen(index);
+        this.uploader.pieceSeen(index, s.remotePeerId!);
         if (!picker.hasPiece(index)) s.setInterested(true);
         this.schedule(s);
       },
-      chokeChanged: (s) => this.schedule(s),
+      fastOfferReceived: (s, index) => {
+        if (this.picker && this.requests.offered(s.remotePeerId!, index, this.picker)) this.schedule(s);
+      },
+      chokeChanged: (s) => {
+        this.requests.dropOffers(s.remotePeerId!);
+        this.schedule(s);
+      },
       interestChanged: (s) => {
         // A slot changes hands at once when its holder stops wanting it or a newcomer finds one free,
         // not at the next periodic rechoke (in the simulator: 100 peers 1.68 → 1.65 of the bound).
@@ -313,11 +318,11 @@ export class Swarm {
         }
       },
       blockReceived: (s, index, begin, data) => this.onBlock(s, index, begin, data),
-      requestRejected: (s, request) => {
-        this.requests.active.get(request.index)?.release(request.begin, s.remotePeerId!);
-        if (!s.peerChoking) this.requests.refuse(s.remotePeerId!, request.index);
+      requestRejected: (s, request) => this.requests.rejected(s, request),
+      uploaded: (_s, bytes) => {
+        this.uploadRate.add(bytes);
+        this.uploader.useSpareUplink(this.sessions.values());
       },
-      uploaded: (_s, bytes) => this.uploadRate.add(bytes),
       closed: (s, error) => this.onSessionClosed(s, error),
     };
   }
@@ -418,12 +423,12 @@ export class Swarm {
 
   private schedule(session: PeerSession): void {
     if (this.paused || this.destroyed || !this.picker || this.picker.complete) return;
-    if (session.state !== 'open' || session.remotePieces === null || session.peerChoking) return;
+    if (session.state !== 'open' || session.remotePieces === null) return;
     const ctx: ScheduleContext = {
       manifest: this.manifest!,
       picker: this.picker,
       piecesVerified: this.piecesVerified,
-      requestsInFlight: () => this.requestsInFlight(),
+      requestsInFlight: () => [...this.sessions.values()].reduce((n, s) => n + s.inflight.size, 0),
     };
     const limiter = this.downloadLimiter;
     const batch = this.requests.fill(session, ctx, (bytes) => limiter?.take(bytes) ?? true);
@@ -433,12 +438,6 @@ export class Swarm {
       return;
     }
     if (batch.length > 0) session.request(batch);
-  }
-
-  private requestsInFlight(): number {
-    let n = 0;
-    for (const session of this.sessions.values()) n += session.inflight.size;
-    return n;
   }
 
   private onBlock(session: PeerSession, index: PieceIndex, begin: number, data: Uint8Array): void {
@@ -485,14 +484,12 @@ export class Swarm {
     this.picker!.markVerified(index);
     this.requests.avoid.delete(index);
     for (const liar of this.blame.pieceVerified(index, download.buffer)) this.ban(liar, 'sent blocks that differ from the verified piece');
-    for (const session of this.sessions.values()) {
-      // Seeds hear it too: the source seed holds back repeats until some peer announces each piece
-      // (without this its hold-back never lapsed: it refused the piece to everyone else while we
-      // stayed, and sat idle once every piece was out).
-      const pieces = session.remotePieces;
-      if (!(pieces instanceof Bitfield && pieces.has(index))) session.announceHave(index);
-    }
+    // Every peer hears it, seeds and holders too: the source seed's hold-back lapses only once some
+    // peer announces each piece, and a neighbour offering us pieces must know we have this one
+    // (told only peers that lacked it, three in four allowed-fast offers were of pieces we had).
+    for (const session of this.sessions.values()) session.announceHave(index);
     this.events.emit('pieceVerified', index);
+    this.uploader.useSpareUplink(this.sessions.values());
     if (!this.have!.isComplete()) return;
     for (const session of this.sessions.values()) session.setInterested(false);
     this.events.emit('completed');
@@ -527,8 +524,8 @@ export class Swarm {
     if (peer === null || this.sessions.get(peer) !== session) return;
     this.sessions.delete(peer);
     this.picker?.removePeer(peer);
-    this.uploader.dropCopiesTo(peer, 'left');
-    for (const request of session.inflight.values()) this.requests.active.get(request.index)?.release(request.begin, peer);
+    this.uploader.peerLeft(peer);
+    this.requests.peerLeft(session);
     this.events.emit('peerLeft', peer, error.reason);
     for (const other of this.sessions.values()) this.schedule(other);
   }

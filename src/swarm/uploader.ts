@@ -1,7 +1,8 @@
-import type { Bitfield } from '../chunks/bitfield.ts';
+import { Bitfield } from '../chunks/bitfield.ts';
 import { pieceBytes, pieceCount, type Manifest } from '../chunks/manifest.ts';
 import type { PieceStore } from '../chunks/piece-store.ts';
 import { Choker, type ChokeCandidate } from './choker.ts';
+import { FastOffers } from './fast-offers.ts';
 import type { BlockRequest, PeerSession } from './peer-session.ts';
 import type { PeerId, PieceIndex } from './picker.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -15,11 +16,15 @@ export interface UploaderOptions {
   uploadBytesPerSecond?: number;
   /** Test-only: flip a byte in every block served, to play a poisoning peer. */
   corruptUploads?: boolean;
+  /** What we may offer choked neighbours (allowed-fast) and how many neighbours hold each piece; null: nothing. */
+  offerable?: () => { pieces: Bitfield; availability: (index: PieceIndex) => number } | null;
 }
 
 const PIECE_CACHE_SIZE = 16;
 /** One rechoke round: the optimistic slot goes round the longest-waiting peers quickly. */
 const OPTIMISTIC_ROUNDS = 1;
+/** Allowed-fast offers open at once (1 and 4 measured alike at 100 peers; 16 or 64 open were worse). */
+const MAX_OPEN_OFFERS = 4;
 
 /**
  * The serving half of a swarm: who may download from us (upload slots), how
@@ -35,9 +40,11 @@ export class Uploader {
   /** Per piece: whether some peer has announced it, i.e. it left us whole at least once. */
   private out: Uint8Array | null = null;
   private notOut = 0;
+  private readonly offers: FastOffers;
 
   constructor(private readonly opts: UploaderOptions) {
     this.choker = new Choker({ slots: opts.uploadSlots, optimisticRounds: OPTIMISTIC_ROUNDS, random: opts.random });
+    this.offers = new FastOffers({ now: opts.now, maxOpen: MAX_OPEN_OFFERS });
     this.limiter = opts.uploadBytesPerSecond ? new RateLimiter(opts.now, opts.uploadBytesPerSecond) : null;
   }
 
@@ -48,8 +55,9 @@ export class Uploader {
     this.notOut = count;
   }
 
-  /** A peer announced the piece: it is out in the swarm and can spread from there. */
-  pieceSeen(index: PieceIndex): void {
+  /** A peer (`by`, when known) announced the piece: it is out in the swarm and can spread from there. */
+  pieceSeen(index: PieceIndex, by?: PeerId): void {
+    if (by !== undefined) this.offers.taken(by, index);
     if (this.out === null || this.out[index]) return;
     this.out[index] = 1;
     this.notOut--;
@@ -75,8 +83,52 @@ export class Uploader {
     });
   }
 
-  mayUpload(bytes: number): boolean {
+  peerLeft(peer: PeerId): void {
+    this.dropCopiesTo(peer, 'left');
+    this.offers.forget(peer);
+  }
+
+  /** Whether to send `session` a block now: a choked peer's offered blocks come after every unchoked peer's. */
+  mayUpload(session: PeerSession, bytes: number, sessions: Iterable<PeerSession>): boolean {
+    if (session.amChoking && unchokedWaiting(sessions)) return false;
     return this.limiter?.take(bytes) ?? true;
+  }
+
+  /** Whether a choked peer's request is for a piece we offered it. */
+  servesWhileChoking(peer: PeerId, index: PieceIndex): boolean {
+    return this.offers.isOpen(peer, index);
+  }
+
+  /**
+   * Puts an uplink that no unchoked peer has anything queued on to use:
+   * choked peers' offered blocks go out, or, if none wait, one more choked
+   * neighbour is offered the piece rarest around us that it lacks
+   * (allowed-fast). With four slots among twenty neighbours, a leecher's
+   * uplink idled while choked neighbours lacked its pieces and fetched
+   * them nowhere (simulated flash crowd, six-seed means: 100 peers
+   * 1.638 → 1.623 of the fluid bound, 40 peers 1.419 → 1.372).
+   */
+  useSpareUplink(sessions: Iterable<PeerSession>): void {
+    const ours = this.opts.offerable?.();
+    if (!ours) return;
+    const open = [...sessions].filter((s) => s.state === 'open');
+    if (unchokedWaiting(open)) return;
+    let offeredWaiting = false;
+    for (const s of open) {
+      if (!s.amChoking || s.queuedUploads === 0) continue;
+      offeredWaiting = true;
+      s.resumeUploads();
+    }
+    if (offeredWaiting || !this.offers.hasRoom()) return;
+    const choked = open.filter((s) => s.amChoking && s.peerInterested && s.remotePieces instanceof Bitfield);
+    const offer = this.offers.choose(
+      choked.map((s) => ({ peer: s.remotePeerId!, pieces: s.remotePieces as Bitfield })),
+      ours.pieces,
+      ours.availability,
+    );
+    if (offer === null) return;
+    this.offers.record(offer.peer, offer.index);
+    choked.find((s) => s.remotePeerId === offer.peer)!.offerPiece(offer.index);
   }
 
   /**
@@ -108,6 +160,7 @@ export class Uploader {
     for (const s of open) {
       const choke = !unchoked.has(s.remotePeerId!);
       if (choke && !s.amChoking) this.dropCopiesTo(s.remotePeerId!, 'choked');
+      if (choke !== s.amChoking) this.offers.withdraw(s.remotePeerId!);
       s.setChoking(choke);
     }
   }
@@ -182,4 +235,9 @@ export class Uploader {
     corrupted[0] ^= 0xff;
     return corrupted;
   }
+}
+
+function unchokedWaiting(sessions: Iterable<PeerSession>): boolean {
+  for (const s of sessions) if (s.state === 'open' && !s.amChoking && s.queuedUploads > 0) return true;
+  return false;
 }

@@ -10,8 +10,8 @@ import { CodedError } from '../coded-error.ts';
 
 export type PieceIndex = number;
 
-/** 2: a request names a run of blocks, not one. */
-export const PROTOCOL_VERSION = 2;
+/** 2: a request names a run of blocks, not one. 3: allowed-fast (an older peer would close on its tag). */
+export const PROTOCOL_VERSION = 3;
 /** Chromium's data channel `maxMessageSize`; no frame may exceed it. */
 export const MAX_FRAME_BYTES = 262144;
 export const BLOCK_BYTES = 16384;
@@ -80,7 +80,12 @@ export type WireMessage =
   /** `<tag=15><nonce u32le>` — echoes a ping's nonce. */
   | { type: 'pong'; nonce: number }
   /** `<tag=16>` — a seed's compact bitfield: every piece. */
-  | { type: 'have-all' };
+  | { type: 'have-all' }
+  /**
+   * `<tag=17><index u32le>` — the sender, though it chokes us, will serve this piece's blocks for a
+   * short while (BitTorrent's allowed-fast, offered one piece at a time when its uplink has room).
+   */
+  | { type: 'allowed-fast'; index: PieceIndex };
 
 export type WireMessageType = WireMessage['type'];
 
@@ -141,6 +146,7 @@ const LAYOUTS: { readonly [K in WireMessageType]: Layout } = {
   ping: { tag: 14, fixedBytes: NONCE_END, tail: false },
   pong: { tag: 15, fixedBytes: NONCE_END, tail: false },
   'have-all': { tag: 16, fixedBytes: BODY_AT, tail: false },
+  'allowed-fast': { tag: 17, fixedBytes: INDEX_END, tail: false },
 };
 
 const TYPE_BY_TAG: ReadonlyMap<number, WireMessageType> = new Map(
@@ -175,6 +181,7 @@ export function encodeMessage(m: WireMessage): Uint8Array {
       frame.set(m.bits, BITS_AT);
       break;
     case 'have':
+    case 'allowed-fast':
       view.setUint32(INDEX_AT, checkU32('index', m.index), true);
       break;
     case 'request':
@@ -266,7 +273,8 @@ export function decodeMessage(frame: Uint8Array, ctx: DecodeContext): WireMessag
     }
     case 'bitfield':
       return { type, bits: checkBitfield(frame.subarray(BITS_AT), ctx.pieceCount) };
-    case 'have': {
+    case 'have':
+    case 'allowed-fast': {
       const index = view.getUint32(INDEX_AT, true);
       checkIndex(index, ctx.pieceCount);
       return { type, index };

@@ -24,6 +24,7 @@ function recorder() {
     piecesAnnounced: (s) => log.push(`pieces ${s.remotePieces === 'all' ? 'all' : s.remotePieces?.count()}`),
     piecesAnnouncedBeforeManifest: () => log.push('pieces before manifest'),
     haveReceived: (_s, i) => log.push(`have ${i}`),
+    fastOfferReceived: (_s, i) => log.push(`offered ${i}`),
     blockReceived: (_s, i, begin, data) => log.push(`block ${i}:${begin}+${data.byteLength}`),
     requestRejected: (_s, r) => log.push(`rejected ${r.index}:${r.begin}`),
     chokeChanged: (s) => log.push(s.peerChoking ? 'choked' : 'unchoked'),
@@ -251,6 +252,25 @@ describe('PeerSession', () => {
     expect(rec.log).toContain('rejected 2:0');
     expect(s.inflight.size).toBe(0);
     expect(rec.log.filter((l) => l === 'choked' || l === 'unchoked')).toEqual(['unchoked', 'choked']);
+  });
+
+  it('while choking, serves requests for a piece it offered and rejects the rest; reports offers it receives', async () => {
+    const [a, b] = memoryChannelPair();
+    const rec = recorder();
+    const s = session(a, ID_A, rec.events, { servesWhileChoking: (r) => r.index === 1 });
+    s.setPieceCount(4);
+    const remote = rawRemote(b);
+    remote.handshake();
+    remote.send({ type: 'request', index: 1, begin: 0, length: BLOCK_BYTES });
+    remote.send({ type: 'request', index: 2, begin: 0, length: BLOCK_BYTES });
+    remote.send({ type: 'allowed-fast', index: 3 });
+    await flush();
+    const answers = remote.received.filter((m) => m.type === 'block' || m.type === 'reject');
+    expect(answers.map((m) => `${m.type} ${'index' in m ? m.index : ''}`).sort()).toEqual(['block 1', 'reject 2']);
+    expect(rec.log).toContain('offered 3');
+    s.offerPiece(0);
+    await flush();
+    expect(remote.received.at(-1)).toEqual({ type: 'allowed-fast', index: 0 });
   });
 
   it('asks for consecutive blocks of a piece in one request, up to MAX_REQUEST_BYTES', async () => {

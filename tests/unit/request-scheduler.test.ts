@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../src/chunks/bitfield.ts';
 import { PiecePicker } from '../../src/swarm/picker.ts';
+import { PieceDownload } from '../../src/swarm/piece-download.ts';
 import { RequestScheduler, type ScheduleContext } from '../../src/swarm/request-scheduler.ts';
 import { BLOCK_BYTES } from '../../src/swarm/wire.ts';
 import { makeContent, seededBytes, seededRandom } from '../support/content.ts';
-import { remoteSession } from '../support/remote-session.ts';
+import { remotePeer, remoteSession, settle } from '../support/remote-session.ts';
 
 const PIECES = 4;
 
@@ -53,11 +54,52 @@ describe('RequestScheduler.fill', () => {
     const blocksPerPiece = 16;
     const content = await makeContent(seededBytes(2 * blocksPerPiece * BLOCK_BYTES, 3), blocksPerPiece * BLOCK_BYTES);
     const picker = new PiecePicker(2, seededRandom(4));
-    const seed = await remoteSession(1, 2, 'all');
+    const remote = await remotePeer(1, 2, 'all');
+    remote.send({ type: 'unchoke' });
+    await settle();
+    const seed = remote.session;
     picker.addPeer(seed.remotePeerId!, 'all');
     const ctx: ScheduleContext = { manifest: content.manifest, picker, piecesVerified: 0, requestsInFlight: () => 0 };
     const batch = new RequestScheduler('rarest').fill(seed, ctx, () => true)!;
     expect(batch).toHaveLength(blocksPerPiece);
     expect(new Set(batch.map((request) => request.index)).size).toBe(1);
+  });
+});
+
+describe('RequestScheduler: pieces a choking peer offered (allowed-fast)', () => {
+  const blocks = (requests: { index: number; begin: number }[] | null) => requests?.map((r) => `${r.index}:${r.begin / BLOCK_BYTES}`);
+
+  it('asks a peer that chokes us for nothing but the blocks of a piece it offered', async () => {
+    const { scheduler, holder, ctx } = await setup();
+    expect(holder.peerChoking).toBe(true);
+    expect(scheduler.fill(holder, ctx, () => true)).toEqual([]);
+    expect(scheduler.offered(holder.remotePeerId!, 2, ctx.picker)).toBe(true);
+    expect(blocks(scheduler.fill(holder, ctx, () => true))).toEqual(['2:0', '2:1']);
+  });
+
+  it('ignores an offer of a piece it has or is already fetching elsewhere', async () => {
+    const { scheduler, holder, ctx } = await setup();
+    scheduler.active.set(2, new PieceDownload(2, 2 * BLOCK_BYTES));
+    ctx.picker.markVerified(3);
+    expect(scheduler.offered(holder.remotePeerId!, 2, ctx.picker)).toBe(false);
+    expect(scheduler.offered(holder.remotePeerId!, 3, ctx.picker)).toBe(false);
+    expect(scheduler.fill(holder, ctx, () => true)).toEqual([]);
+  });
+
+  it('drops offers when the peer chokes or unchokes us, and an offered piece the peer then refuses', async () => {
+    const { scheduler, holder, ctx } = await setup();
+    scheduler.offered(holder.remotePeerId!, 2, ctx.picker);
+    scheduler.dropOffers(holder.remotePeerId!);
+    expect(scheduler.fill(holder, ctx, () => true)).toEqual([]);
+    scheduler.offered(holder.remotePeerId!, 3, ctx.picker);
+    scheduler.rejected(holder, { index: 3, begin: 0, length: BLOCK_BYTES });
+    expect(scheduler.fill(holder, ctx, () => true)).toEqual([]);
+  });
+
+  it('holds at most four offers from one peer, so a peer cannot pile them up', async () => {
+    const { scheduler, holder } = await setup();
+    const picker = new PiecePicker(8, seededRandom(3));
+    const taken = [0, 1, 2, 3, 4, 5].map((i) => scheduler.offered(holder.remotePeerId!, i, picker));
+    expect(taken).toEqual([true, true, true, true, false, false]);
   });
 });

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { Bitfield } from '../../src/chunks/bitfield.ts';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
-import { Uploader } from '../../src/swarm/uploader.ts';
-import { BLOCK_BYTES } from '../../src/swarm/wire.ts';
+import { Uploader, type UploaderOptions } from '../../src/swarm/uploader.ts';
+import { FAST_OFFER_TTL_MS } from '../../src/swarm/fast-offers.ts';
+import { BLOCK_BYTES, type WireMessage } from '../../src/swarm/wire.ts';
 import { seededRandom } from '../support/content.ts';
-import { remoteSession } from '../support/remote-session.ts';
+import { remotePeer, remoteSession, settle, type RemotePeer } from '../support/remote-session.ts';
 
 const first = (index: number) => ({ index, begin: 0, length: BLOCK_BYTES });
 const last = (index: number) => ({ index, begin: BLOCK_BYTES, length: BLOCK_BYTES });
 
-function uploader(opts: { corruptUploads?: boolean; store?: MemoryPieceStore } = {}): Uploader {
+function uploader(opts: Partial<UploaderOptions> = {}): Uploader {
   return new Uploader({ store: opts.store ?? new MemoryPieceStore(), now: () => 0, random: seededRandom(1), uploadSlots: 4, ...opts });
 }
 
@@ -131,5 +132,83 @@ describe('Uploader', () => {
     expect(poisoned![0]).toBe(3 ^ 0xff);
     expect((await store.get(0))![0]).toBe(3);
     expect(await uploader({ store }).readBlock(first(1))).toBeNull();
+  });
+});
+
+describe('Uploader: allowed-fast offers to choked neighbours', () => {
+  /** Availability around us: piece 2 is the rarest. */
+  const availability = (i: number) => [5, 3, 1, 0][i]!;
+  const ours = new Bitfield(4);
+  for (const i of [0, 1, 2]) ours.set(i);
+  const offersTo = (remote: RemotePeer) =>
+    remote.received.filter((m): m is Extract<WireMessage, { type: 'allowed-fast' }> => m.type === 'allowed-fast').map((m) => m.index);
+
+  /** `taker` is unchoked and asked for a block it keeps queued while `paused`; `choked` lacks pieces 0 and 2. */
+  async function neighbours() {
+    const uplink = { paused: true };
+    const taker = await remotePeer(1, 4, [3], { mayUpload: () => !uplink.paused });
+    const choked = await remotePeer(2, 4, [1, 3]);
+    taker.session.setChoking(false);
+    taker.send({ type: 'request', index: 0, begin: 0, length: BLOCK_BYTES });
+    await settle();
+    expect(taker.session.queuedUploads).toBe(1);
+    return { taker, choked, uplink, sessions: [taker.session, choked.session] };
+  }
+
+  const offerable = () => ({ pieces: ours, availability });
+
+  it('offers a choked neighbour the rarest piece it lacks, only once no unchoked peer has anything queued', async () => {
+    const u = uploader({ offerable });
+    const { taker, choked, uplink, sessions } = await neighbours();
+    u.useSpareUplink(sessions);
+    await settle();
+    expect(offersTo(choked)).toEqual([]);
+    uplink.paused = false;
+    taker.session.resumeUploads();
+    await settle();
+    u.useSpareUplink(sessions);
+    await settle();
+    expect(offersTo(choked)).toEqual([2]);
+    expect(offersTo(taker)).toEqual([]);
+  });
+
+  it('sends a choked peer blocks of the offered piece only, and only while no unchoked peer has anything queued', async () => {
+    const u = uploader({ offerable });
+    const { taker, choked, uplink, sessions } = await neighbours();
+    uplink.paused = false;
+    taker.session.resumeUploads();
+    await settle();
+    u.useSpareUplink(sessions);
+    expect(u.servesWhileChoking(choked.session.remotePeerId!, 2)).toBe(true);
+    expect(u.servesWhileChoking(choked.session.remotePeerId!, 0)).toBe(false);
+    expect(u.mayUpload(choked.session, BLOCK_BYTES, sessions)).toBe(true);
+    uplink.paused = true;
+    taker.send({ type: 'request', index: 0, begin: BLOCK_BYTES, length: BLOCK_BYTES });
+    await settle();
+    expect(u.mayUpload(choked.session, BLOCK_BYTES, sessions)).toBe(false);
+    expect(u.mayUpload(taker.session, BLOCK_BYTES, sessions)).toBe(true);
+  });
+
+  it('closes an offer when the peer announces the piece, when its choke state changes, and after a while', async () => {
+    let now = 0;
+    const u = uploader({ now: () => now, offerable });
+    u.setPieceCount(4, () => 2);
+    const { taker, choked, uplink, sessions } = await neighbours();
+    uplink.paused = false;
+    taker.session.resumeUploads();
+    await settle();
+    const peer = choked.session.remotePeerId!;
+    u.useSpareUplink(sessions);
+    u.pieceSeen(2, peer);
+    expect(u.servesWhileChoking(peer, 2)).toBe(false);
+    u.useSpareUplink(sessions);
+    expect(u.servesWhileChoking(peer, 2)).toBe(true);
+    now += FAST_OFFER_TTL_MS;
+    expect(u.servesWhileChoking(peer, 2)).toBe(false);
+    u.useSpareUplink(sessions);
+    expect(u.servesWhileChoking(peer, 2)).toBe(true);
+    u.rechoke(sessions, false, true);
+    expect(choked.session.amChoking).toBe(false);
+    expect(u.servesWhileChoking(peer, 2)).toBe(false);
   });
 });

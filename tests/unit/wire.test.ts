@@ -78,6 +78,7 @@ const EXAMPLES: { message: WireMessage; bytes: Uint8Array }[] = [
   { message: { type: 'ping', nonce: 0xdeadbeef }, bytes: frame(14, u32(0xdeadbeef)) },
   { message: { type: 'pong', nonce: 0 }, bytes: frame(15, u32(0)) },
   { message: { type: 'have-all' }, bytes: frame(16) },
+  { message: { type: 'allowed-fast', index: 7 }, bytes: frame(17, u32(7)) },
 ];
 
 /** Byte equality without vitest's deep-equal, which is slow on 256 KiB arrays and inside 20,000-frame loops. */
@@ -97,9 +98,9 @@ function expectWireError(run: () => unknown, code: WireErrorCode): void {
 }
 
 describe('wire codec round trip', () => {
-  it('covers every tag from 0 to 16 exactly once', () => {
+  it('covers every tag from 0 to 17 exactly once', () => {
     const tags = EXAMPLES.map((e) => e.bytes[0]).sort((a, b) => a! - b!);
-    expect(tags).toEqual(Array.from({ length: 17 }, (_, i) => i));
+    expect(tags).toEqual(Array.from({ length: 18 }, (_, i) => i));
     for (const { message, bytes } of EXAMPLES) expect(tagOf(message.type)).toBe(bytes[0]);
   });
 
@@ -174,7 +175,7 @@ describe('wire codec round trip', () => {
 describe('wire decoder rejects malformed frames', () => {
   const cases: { name: string; bytes: Uint8Array; code: WireErrorCode; pieceCount?: number | null }[] = [
     { name: 'empty frame', bytes: frame(), code: 'empty' },
-    { name: 'unknown tag 17', bytes: frame(17), code: 'unknown-tag' },
+    { name: 'unknown tag 18', bytes: frame(18), code: 'unknown-tag' },
     { name: 'unknown tag 255', bytes: frame(255, 0, 0), code: 'unknown-tag' },
     { name: 'frame over 256 KiB', bytes: new Uint8Array(MAX_FRAME_BYTES + 1).fill(7), code: 'too-large' },
     { name: 'block frame over 256 KiB', bytes: frame(7, u32(0), u32(0), new Uint8Array(MAX_FRAME_BYTES - 8)), code: 'too-large' },
@@ -184,7 +185,8 @@ describe('wire decoder rejects malformed frames', () => {
     { name: 'handshake tag only', bytes: frame(0), code: 'bad-length' },
     { name: 'handshake version 0', bytes: frame(0, 0, swarmId, peerId), code: 'bad-version' },
     { name: 'handshake version 1 (single-block requests)', bytes: frame(0, 1, swarmId, peerId), code: 'bad-version' },
-    { name: 'handshake version 3', bytes: frame(0, 3, swarmId, peerId), code: 'bad-version' },
+    { name: 'handshake version 2 (no allowed-fast)', bytes: frame(0, 2, swarmId, peerId), code: 'bad-version' },
+    { name: 'handshake version 4', bytes: frame(0, 4, swarmId, peerId), code: 'bad-version' },
     // one-byte messages
     ...[1, 3, 10, 11, 12, 13, 16].map((tag) => ({
       name: `tag ${tag} with a trailing byte`,
@@ -212,6 +214,12 @@ describe('wire decoder rejects malformed frames', () => {
     { name: 'have one byte too long', bytes: frame(5, u32(1), 0), code: 'bad-length' },
     { name: 'have index equal to piece count', bytes: frame(5, u32(PIECES)), code: 'bad-field' },
     { name: 'have index huge', bytes: frame(5, u32(0xffffffff)), code: 'bad-field' },
+    // allowed-fast
+    { name: 'allowed-fast with no index', bytes: frame(17), code: 'bad-length' },
+    { name: 'allowed-fast truncated', bytes: frame(17, 1, 0, 0), code: 'bad-length' },
+    { name: 'allowed-fast one byte too long', bytes: frame(17, u32(1), 0), code: 'bad-length' },
+    { name: 'allowed-fast index equal to piece count', bytes: frame(17, u32(PIECES)), code: 'bad-field' },
+    { name: 'allowed-fast index huge', bytes: frame(17, u32(0xffffffff)), code: 'bad-field' },
     // request / cancel / reject
     ...[6, 8, 9].flatMap((tag) => [
       { name: `tag ${tag} truncated`, bytes: frame(tag, u32(0), u32(0), [1, 0, 0]), code: 'bad-length' as const },
@@ -266,6 +274,7 @@ describe('wire encoder validates', () => {
     { name: 'version over u8', message: { type: 'handshake', version: 256, swarmId, peerId }, code: 'bad-field' },
     { name: 'negative have index', message: { type: 'have', index: -1 }, code: 'bad-field' },
     { name: 'fractional have index', message: { type: 'have', index: 1.5 }, code: 'bad-field' },
+    { name: 'negative allowed-fast index', message: { type: 'allowed-fast', index: -1 }, code: 'bad-field' },
     { name: 'nonce over u32', message: { type: 'ping', nonce: 2 ** 32 }, code: 'bad-field' },
     { name: 'request length 0', message: { type: 'request', index: 0, begin: 0, length: 0 }, code: 'bad-field' },
     { name: 'request length over MAX_REQUEST_BYTES', message: { type: 'request', index: 0, begin: 0, length: MAX_REQUEST_BYTES + 1 }, code: 'bad-field' },
