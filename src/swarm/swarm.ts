@@ -7,7 +7,7 @@ import {
   type Manifest,
   type SwarmId,
 } from '../chunks/manifest.ts';
-import { StorageError, type PieceStore } from '../chunks/piece-store.ts';
+import { StorageError } from '../chunks/piece-store.ts';
 import { decodeBase64url } from '../chunks/base64url.ts';
 import { hashNamesManifest, type MetadataCheck } from '../chunks/metadata-check.ts';
 import { bytesEqual } from '../chunks/sha256.ts';
@@ -28,52 +28,10 @@ import { PieceMapTracker, type PieceMap } from './piece-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { RateMeter } from './rate-meter.ts';
 import { RequestScheduler, type ScheduleContext } from './request-scheduler.ts';
+import type { SwarmEvents, SwarmOptions } from './swarm-options.ts';
 import { peerStats, type SwarmStats } from './swarm-stats.ts';
 import { Uploader } from './uploader.ts';
 import { BLOCK_BYTES } from './wire.ts';
-
-export interface SwarmOptions {
-  swarmId: SwarmId;
-  localPeerId: PeerId;
-  /** Known up front by whoever created the share or holds it already; else fetched from peers. */
-  manifest: Manifest | null;
-  /** What peers are sent as the metadata (a private share's envelope); default: the encoded manifest. */
-  metadata?: Uint8Array;
-  /** Whether a peer's metadata describes this swarm; default: it hashes to the swarm id. */
-  acceptMetadata?: MetadataCheck;
-  store: PieceStore;
-  /** Pieces already verified and in the store (a seed, or a resumed download). */
-  storedPieces?: Iterable<PieceIndex>;
-  hash: (bytes: Uint8Array) => Promise<Uint8Array>;
-  now: () => number;
-  random: () => number;
-  order?: 'rarest' | 'sequential';
-  requestTimeoutMs?: number;
-  keepaliveMs?: number;
-  deadPeerMs?: number;
-  /** Failed pieces a peer may send before it is banned. */
-  maxPieceFailures?: number;
-  /** Peers we upload to at once (one of them rotating); default 4. */
-  uploadSlots?: number;
-  rechokeIntervalMs?: number;
-  /** Optional limits; unlimited when absent. */
-  uploadBytesPerSecond?: number;
-  downloadBytesPerSecond?: number;
-  /** Test-only: serve every block with one byte flipped (a poisoning peer). */
-  corruptUploads?: boolean;
-}
-
-export interface SwarmEvents {
-  manifestReceived(manifest: Manifest): void;
-  manifestRejected(peer: PeerId, reason: string): void;
-  pieceVerified(index: PieceIndex): void;
-  pieceFailed(index: PieceIndex, senders: PeerId[]): void;
-  peerJoined(peer: PeerId): void;
-  peerLeft(peer: PeerId, reason: string): void;
-  peerBanned(peer: PeerId): void;
-  completed(): void;
-  storageFailed(error: StorageError): void;
-}
 
 const DEFAULT_UPLOAD_SLOTS = 4;
 const DEFAULT_RECHOKE_MS = 10_000;

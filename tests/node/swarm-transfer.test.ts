@@ -4,7 +4,8 @@ import { sha256 } from '../../src/chunks/sha256.ts';
 import type { Channel } from '../../src/swarm/channel.ts';
 import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
 import { PIECE_DOWNLOADING, PIECE_HAD } from '../../src/swarm/piece-map.ts';
-import { Swarm, type SwarmOptions } from '../../src/swarm/swarm.ts';
+import type { SwarmOptions } from '../../src/swarm/swarm-options.ts';
+import { Swarm } from '../../src/swarm/swarm.ts';
 import { BLOCK_BYTES, decodeMessage, encodeMessage, tagOf } from '../../src/swarm/wire.ts';
 import { fullStore, makeContent, randomPeerIdFrom, seededBytes, seededRandom, type Content } from '../support/content.ts';
 
