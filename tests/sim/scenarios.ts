@@ -12,7 +12,8 @@ export interface ScenarioSize {
 const UPLOAD = 512 * 1024;
 /** Leechers can take in several peers' uploads at once, as on most home links. */
 const DOWNLOAD = 4 * UPLOAD;
-const MAX_PEERS = 20;
+/** As the app's `DEFAULT_MAX_PEERS`. */
+const MAX_PEERS = 30;
 
 function link(random: () => number, uploadBytesPerSecond = UPLOAD): HostLink {
   return { uploadBytesPerSecond, downloadBytesPerSecond: DOWNLOAD, latencyMs: 10 + random() * 40 };
