@@ -1,4 +1,5 @@
-export {}; // a module, so the global declaration below is an augmentation
+import { gatheredSdp, opened } from './rtc.ts';
+
 /**
  * Many idle WebRTC connections in one page, each a pair of
  * RTCPeerConnections with an open data channel, pinging the way Shoal's
@@ -15,32 +16,15 @@ interface Pair {
 const pairs: Pair[] = [];
 let pinger: ReturnType<typeof setInterval> | null = null;
 
-async function gathered(peer: RTCPeerConnection): Promise<RTCSessionDescriptionInit> {
-  if (peer.iceGatheringState !== 'complete') {
-    await new Promise<void>((resolve) => {
-      peer.addEventListener('icegatheringstatechange', () => peer.iceGatheringState === 'complete' && resolve());
-    });
-  }
-  return peer.localDescription!;
-}
-
-function opened(dc: RTCDataChannel): Promise<RTCDataChannel> {
-  if (dc.readyState === 'open') return Promise.resolve(dc);
-  return new Promise((resolve, reject) => {
-    dc.onopen = () => resolve(dc);
-    dc.onerror = () => reject(new Error('data channel failed to open'));
-  });
-}
-
 async function openPair(): Promise<Pair> {
   const a = new RTCPeerConnection({ iceServers: [] });
   const b = new RTCPeerConnection({ iceServers: [] });
   const theirs = new Promise<RTCDataChannel>((resolve) => (b.ondatachannel = (event) => resolve(opened(event.channel))));
   const ours = opened(a.createDataChannel('bench', { ordered: true }));
   await a.setLocalDescription(await a.createOffer());
-  await b.setRemoteDescription(await gathered(a));
+  await b.setRemoteDescription({ type: 'offer', sdp: await gatheredSdp(a) });
   await b.setLocalDescription(await b.createAnswer());
-  await a.setRemoteDescription(await gathered(b));
+  await a.setRemoteDescription({ type: 'answer', sdp: await gatheredSdp(b) });
   const channels = await Promise.all([ours, theirs]);
   for (const dc of channels) dc.onmessage = () => undefined;
   return { a, b, channels };

@@ -1,4 +1,5 @@
-export {}; // a module, so the global declaration below is an augmentation
+import { gatheredSdp, opened } from './rtc.ts';
+
 /**
  * A plain RTCDataChannel between two pages, with the backpressure Shoal is
  * meant to use (high-water mark 8 MiB, wait for `bufferedamountlow` at
@@ -19,30 +20,6 @@ let arrival: Promise<void> = Promise.resolve();
 function connection(): RTCPeerConnection {
   pc ??= new RTCPeerConnection({ iceServers: [] });
   return pc;
-}
-
-/** The local description once ICE gathering is complete (host candidates only, so this is quick). */
-async function gatheredSdp(peer: RTCPeerConnection): Promise<string> {
-  if (peer.iceGatheringState !== 'complete') {
-    await new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (peer.iceGatheringState !== 'complete') return;
-        peer.removeEventListener('icegatheringstatechange', check);
-        resolve();
-      };
-      peer.addEventListener('icegatheringstatechange', check);
-    });
-  }
-  return peer.localDescription!.sdp;
-}
-
-function opened(dc: RTCDataChannel): Promise<RTCDataChannel> {
-  dc.binaryType = 'arraybuffer';
-  if (dc.readyState === 'open') return Promise.resolve(dc);
-  return new Promise((resolve, reject) => {
-    dc.onopen = () => resolve(dc);
-    dc.onerror = () => reject(new Error('data channel failed to open'));
-  });
 }
 
 function drained(dc: RTCDataChannel): Promise<void> {
