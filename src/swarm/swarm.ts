@@ -368,8 +368,9 @@ export class Swarm {
 
   /** Tells each session how many pieces there are (which decodes what it was sent early) and what we hold. */
   private announceToSessions(): void {
+    const count = pieceCount(this.manifest!);
     for (const session of this.sessions.values()) {
-      session.setPieceCount(pieceCount(this.manifest!));
+      session.setPieceCount(count);
       session.announcePieces(this.have!);
     }
   }
@@ -386,7 +387,11 @@ export class Swarm {
       manifest: this.manifest!,
       picker: this.picker,
       piecesVerified: this.piecesVerified,
-      requestsInFlight: () => [...this.sessions.values()].reduce((n, s) => n + s.inflight.size, 0),
+      requestsInFlight: () => {
+        let n = 0;
+        for (const s of this.sessions.values()) n += s.inflight.size;
+        return n;
+      },
     };
     const limiter = this.downloadLimiter;
     const batch = this.requests.fill(session, ctx, (bytes) => limiter?.take(bytes) ?? true);
