@@ -5,7 +5,11 @@ import { CodedError } from '../coded-error.ts';
  * `send` arrives as one `onMessage`, in order, or the channel closes.
  */
 export interface Channel {
-  /** Queue one frame. Throws ChannelClosedError once the channel is closed. */
+  /**
+   * Queue one frame. Its bytes are copied before `send` returns (as
+   * `RTCDataChannel.send` does), so the caller may reuse the buffer.
+   * Throws ChannelClosedError once the channel is closed.
+   */
   send(frame: Uint8Array): void;
   /** Bytes queued locally and not yet handed to the network. */
   readonly bufferedAmount: number;

@@ -8,8 +8,8 @@ import type { PeerId, PieceIndex } from './picker.ts';
  * verification can be blamed on its senders.
  */
 export class PieceDownload {
-  readonly buffer: Uint8Array;
   readonly blockCount: number;
+  private bytes: Uint8Array | null = null;
   private readonly received: Uint8Array;
   private receivedCount = 0;
   /** Peers currently asked for each block (more than one only in endgame). */
@@ -18,15 +18,21 @@ export class PieceDownload {
   /** Who sent each block, so a bad piece can later be traced to the exact blocks that were wrong. */
   readonly blockSenders: Array<PeerId | null>;
 
+  /** `take` gives the buffer the blocks are copied into, once the first one arrives; whatever it holds is overwritten. */
   constructor(
     readonly index: PieceIndex,
     readonly length: number,
+    private readonly take: (length: number) => Uint8Array = (n) => new Uint8Array(n),
   ) {
-    this.buffer = new Uint8Array(length);
     this.blockCount = Math.ceil(length / BLOCK_BYTES);
     this.received = new Uint8Array(this.blockCount);
     this.askedOf = Array.from({ length: this.blockCount }, () => new Set<PeerId>());
     this.blockSenders = new Array<PeerId | null>(this.blockCount).fill(null);
+  }
+
+  /** The piece's bytes, whole once `complete`. */
+  get buffer(): Uint8Array {
+    return (this.bytes ??= this.take(this.length));
   }
 
   get complete(): boolean {

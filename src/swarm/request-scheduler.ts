@@ -1,4 +1,5 @@
 import { pieceBytes, type Manifest } from '../chunks/manifest.ts';
+import { BufferPool } from './buffer-pool.ts';
 import type { BlockRequest, PeerSession } from './peer-session.ts';
 import { PieceDownload } from './piece-download.ts';
 import type { PeerId, PiecePicker, PieceIndex } from './picker.ts';
@@ -28,6 +29,8 @@ const RARE_EXTRA_BLOCKS = 8;
 const REFILL_FRACTION = 1 / 4;
 /** Offered pieces held per choking peer; more offers from it are ignored, so a peer cannot pile them up. */
 const MAX_OFFERS_HELD = 4;
+/** Stored pieces' buffers kept for the next pieces: a few pieces under way at full pipeline. */
+const MAX_SPARE_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** What the scheduler reads from the swarm on each call. */
 export interface ScheduleContext {
@@ -54,7 +57,20 @@ export class RequestScheduler {
   private readonly fastOffers = new Map<PeerId, Set<PieceIndex>>();
   critical: { from: PieceIndex; to: PieceIndex } | undefined;
 
+  private readonly buffers = new BufferPool(MAX_SPARE_BUFFER_BYTES);
+
   constructor(private readonly order: 'rarest' | 'sequential') {}
+
+  /** The piece is stored (the store copied it) and nothing reads its buffer any more: the next piece may use it. */
+  recycle(download: PieceDownload): void {
+    this.buffers.give(download.buffer);
+  }
+
+  private start(index: PieceIndex, manifest: Manifest): PieceDownload {
+    const download = new PieceDownload(index, pieceBytes(manifest, index), (length) => this.buffers.take(length));
+    this.active.set(index, download);
+    return download;
+  }
 
   refuse(peer: PeerId, index: PieceIndex): void {
     this.refused.add(`${peer}:${index}`);
@@ -147,7 +163,7 @@ export class RequestScheduler {
         continue;
       }
       let download = this.active.get(index);
-      if (!download) this.active.set(index, (download = new PieceDownload(index, pieceBytes(ctx.manifest, index))));
+      if (!download) download = this.start(index, ctx.manifest);
       while (session.inflight.size + batch.length < depth) {
         const request = download.nextBlock(peer, false, 1);
         if (!request) break;
@@ -246,7 +262,7 @@ export class RequestScheduler {
       maxAvailability,
       skip: (i) => skip(i) || this.active.has(i) || this.verifying.has(i) || this.avoids(i, peer, picker),
     });
-    for (const index of picks) this.active.set(index, new PieceDownload(index, pieceBytes(manifest, index)));
+    for (const index of picks) this.start(index, manifest);
     return picks.length > 0 ? this.active.get(picks[0])!.nextBlock(peer, false, 1) : null;
   }
 

@@ -447,6 +447,7 @@ export class Swarm {
     this.picker!.markVerified(index);
     this.requests.avoid.delete(index);
     for (const liar of this.blame.pieceVerified(index, download.buffer)) this.ban(liar, 'sent blocks that differ from the verified piece');
+    this.requests.recycle(download);
     // Every peer hears it, seeds and holders too: the source seed's hold-back lapses only once some
     // peer announces each piece, and a neighbour offering us pieces must know we have this one
     // (told only peers that lacked it, three in four allowed-fast offers were of pieces we had).

@@ -113,6 +113,8 @@ const BEGIN_AT = INDEX_END;
 const LENGTH_AT = BEGIN_AT + 4;
 const BLOCK_REF_END = LENGTH_AT + 4;
 const BLOCK_DATA_AT = BEGIN_AT + 4;
+/** The largest block frame: a scratch buffer this size fits every block. */
+export const BLOCK_FRAME_BYTES = BLOCK_DATA_AT + BLOCK_BYTES;
 
 const NONCE_AT = BODY_AT;
 const NONCE_END = NONCE_AT + 4;
@@ -158,10 +160,20 @@ export function tagOf(type: WireMessageType): number {
   return LAYOUTS[type].tag;
 }
 
-export function encodeMessage(m: WireMessage): Uint8Array {
+/**
+ * Encodes `m` into a new buffer, or into `scratch` when it is large enough:
+ * the frame is then a view of it, valid until the next use of `scratch`.
+ * A channel copies a frame when it is sent, so a sender can use one scratch
+ * buffer for every frame instead of allocating one per block.
+ */
+export function encodeMessage(m: WireMessage, scratch?: Uint8Array): Uint8Array {
   const layout = LAYOUTS[m.type];
-  const frame = new Uint8Array(layout.fixedBytes + tailBytes(m));
-  const view = new DataView(frame.buffer);
+  const frameBytes = layout.fixedBytes + tailBytes(m);
+  const reuse = scratch !== undefined && scratch.byteLength >= frameBytes;
+  const frame = reuse ? scratch.subarray(0, frameBytes) : new Uint8Array(frameBytes);
+  // Fields a type leaves unwritten are zero, as in a fresh buffer.
+  if (reuse) frame.fill(0, 0, layout.fixedBytes);
+  const view = new DataView(frame.buffer, frame.byteOffset, frameBytes);
   frame[TAG_AT] = layout.tag;
   switch (m.type) {
     case 'handshake':

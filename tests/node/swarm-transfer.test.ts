@@ -226,6 +226,28 @@ describe('two swarms over an in-memory channel', () => {
     await expectStoreHolds(leechStore, content);
   });
 
+  it('reuses a stored piece\'s buffer for a later piece, and only once its write has settled', async () => {
+    const content = await makeContent(seededBytes(24 * PIECE, 13), PIECE);
+    const rng = seededRandom(4);
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng });
+    const leechStore = new MemoryPieceStore();
+    const buffers = new Set<ArrayBufferLike>();
+    const realPut = leechStore.put.bind(leechStore);
+    // Like IndexedDB, the copy is taken late: a buffer reused before the write settles would be stored corrupt.
+    leechStore.put = (index, bytes) => {
+      buffers.add(bytes.buffer);
+      return new Promise((resolve, reject) => setTimeout(() => realPut(index, bytes).then(resolve, reject), 100));
+    };
+    // Paced, so later pieces start after earlier ones are stored (unpaced, all 24 are under way at once).
+    const leech = swarmFor(content, { seed: false, store: leechStore, rng }, { downloadBytesPerSecond: 1024 * 1024 });
+    const done = completion(leech);
+    link(seed, leech);
+    const ticking = setInterval(() => leech.tick(), 20);
+    await done.finally(() => clearInterval(ticking));
+    await expectStoreHolds(leechStore, content);
+    expect(buffers.size).toBeLessThan(content.pieces.length);
+  });
+
   it('reject a manifest whose hash does not match the swarm id, then take an honest one', async () => {
     const content = await makeContent(seededBytes(4 * PIECE, 3), PIECE);
     const other = await makeContent(seededBytes(4 * PIECE, 4), PIECE);

@@ -36,6 +36,20 @@ export function runChannelContract(
       a.close();
     });
 
+    it('copies a frame as it is sent: the sender may reuse the buffer at once', async () => {
+      const [a, b] = await makePair();
+      const got = collect(b, 2);
+      const scratch = new Uint8Array(1000).fill(1);
+      a.send(scratch);
+      scratch.fill(2);
+      a.send(scratch);
+      scratch.fill(3);
+      const [first, second] = await got;
+      expect(first.every((byte) => byte === 1)).toBe(true);
+      expect(second.every((byte) => byte === 2)).toBe(true);
+      a.close();
+    });
+
     it('carries a 256 KiB frame intact', async () => {
       const [a, b] = await makePair();
       const big = frameOf(7, 256 * 1024);

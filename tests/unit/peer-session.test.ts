@@ -152,7 +152,7 @@ describe('PeerSession', () => {
     const sent: Uint8Array[] = [];
     const channel: Channel = {
       send: (frame) => {
-        sent.push(frame);
+        sent.push(frame.slice()); // a channel copies what it is given
         buffered += frame.byteLength;
       },
       get bufferedAmount() { return buffered; },

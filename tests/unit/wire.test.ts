@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BLOCK_BYTES,
+  BLOCK_FRAME_BYTES,
   MAX_FRAME_BYTES,
   MAX_REQUEST_BYTES,
   PROTOCOL_VERSION,
@@ -110,6 +111,24 @@ describe('wire codec round trip', () => {
       expect(decodeMessage(bytes, ctx)).toEqual(message);
     });
   }
+
+  it('encodes into a used scratch buffer exactly what it encodes into a new one', () => {
+    const scratch = new Uint8Array(BLOCK_FRAME_BYTES).fill(0xff);
+    for (const { message, bytes } of EXAMPLES) {
+      const encoded = encodeMessage(message, scratch);
+      expect(encoded.buffer, message.type).toBe(scratch.buffer);
+      expect(sameBytes(encoded, bytes), message.type).toBe(true);
+    }
+  });
+
+  it('encodes a frame too large for the scratch buffer into a new one, leaving the scratch alone', () => {
+    const scratch = new Uint8Array(8).fill(0xee);
+    const { message, bytes } = EXAMPLES.find((e) => e.message.type === 'handshake')!;
+    const encoded = encodeMessage(message, scratch);
+    expect(encoded.buffer).not.toBe(scratch.buffer);
+    expect(sameBytes(encoded, bytes)).toBe(true);
+    expect(scratch.every((b) => b === 0xee)).toBe(true);
+  });
 
   it('a request may name a run of blocks up to MAX_REQUEST_BYTES', () => {
     const run: WireMessage = { type: 'request', index: 3, begin: BLOCK_BYTES, length: MAX_REQUEST_BYTES };
