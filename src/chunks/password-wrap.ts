@@ -1,4 +1,3 @@
-import { argon2id } from 'hash-wasm';
 import { GCM_NONCE_BYTES, GCM_TAG_BYTES, gcmDecrypt, gcmEncrypt, importAesKey } from './aes-gcm.ts';
 import { SHARE_KEY_BYTES } from './share-key.ts';
 import { CodedError } from '../coded-error.ts';
@@ -138,6 +137,8 @@ function header(params: Argon2Params, salt: Uint8Array): Uint8Array {
 }
 
 async function passwordKey(password: string, params: Argon2Params, salt: Uint8Array): Promise<CryptoKey> {
+  // Loaded on first use: only password links need Argon2, and its wasm is a sixth of the page's script.
+  const { argon2id } = await import('hash-wasm');
   const raw = await argon2id({
     // NFC: the same typed password must give the same bytes whatever the keyboard or OS composed.
     password: password.normalize('NFC'),

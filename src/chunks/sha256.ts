@@ -1,4 +1,4 @@
-import { createSHA256, type IHasher } from 'hash-wasm';
+import type { IHasher } from 'hash-wasm';
 
 export const SHA256_BYTES = 32;
 
@@ -13,7 +13,14 @@ let wasmHasher: Promise<IHasher> | null = null;
 export async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
   const subtle = globalThis.crypto?.subtle;
   if (subtle) return new Uint8Array(await subtle.digest('SHA-256', asArrayBufferView(bytes)));
-  wasmHasher ??= createSHA256();
+  // Loaded only when needed, so secure pages never download or compile it.
+  wasmHasher ??= import('hash-wasm')
+    .then(({ createSHA256 }) => createSHA256())
+    .catch((error: unknown) => {
+      // Not for good: a page that could not fetch the module (offline, no cache yet) tries again next time.
+      wasmHasher = null;
+      throw error;
+    });
   const hasher = await wasmHasher;
   hasher.init();
   hasher.update(bytes);
