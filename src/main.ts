@@ -1,4 +1,5 @@
 import { ShoalRuntime } from './shoal-runtime.ts';
+import type { EarlySocket } from './swarm/signaling-client.ts';
 import { WebRtcTransport } from './swarm/webrtc-transport.ts';
 import { initLocale } from './ui/locale.ts';
 import './ui/shoal-app.ts';
@@ -25,14 +26,20 @@ declare global {
   interface Window {
     __shoalTestHooks?: ShoalTestHooks;
     __shoal?: ShoalRuntime;
+    /** Opened by index.html's first script while this code loaded. */
+    __shoalEarlySocket?: EarlySocket;
   }
 }
 
 const hooks = window.__shoalTestHooks ?? {};
 const onlyAddress = hooks.onlyCandidateAddress;
 
+const earlySocket = window.__shoalEarlySocket ?? null;
+delete window.__shoalEarlySocket;
+
 const runtime = new ShoalRuntime({
   signalingUrl: signalingUrl(),
+  earlySocket,
   linkBase: `${location.origin}${location.pathname}`,
   transport: new WebRtcTransport({
     acceptCandidate: onlyAddress ? (line) => candidateAddress(line) === onlyAddress : undefined,
@@ -51,7 +58,7 @@ app.app = runtime;
 document.body.append(app);
 registerServiceWorker(app);
 
-/** Same origin by default; a page hosted elsewhere names its server in a meta tag. */
+/** Same origin by default; a page hosted elsewhere names its server in a meta tag. index.html's first script opens the same URL early. */
 function signalingUrl(): string {
   const configured = document.querySelector<HTMLMetaElement>('meta[name="shoal-signaling"]')?.content;
   if (configured) return configured;

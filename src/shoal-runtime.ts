@@ -23,6 +23,7 @@ import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
 import { randomPeerId } from './swarm/ids.ts';
 import type { PeerId } from './swarm/picker.ts';
 import type { Transport } from './swarm/transport.ts';
+import type { EarlySocket } from './swarm/signaling-client.ts';
 import { AccessBook } from './access-book.ts';
 import { SignalingRooms } from './signaling-rooms.ts';
 import { accessForLink } from './link-opener.ts';
@@ -33,6 +34,8 @@ import { Transfer } from './transfer.ts';
 
 export interface RuntimeOptions {
   signalingUrl: string;
+  /** The signaling socket the page opened while the app loaded (index.html), if any. */
+  earlySocket?: EarlySocket | null;
   /** Origin + path the share links start with, e.g. `https://shoal.example/`. */
   linkBase: string;
   transport: Transport;
@@ -109,7 +112,12 @@ export class ShoalRuntime implements ShoalApp {
   });
 
   constructor(private readonly opts: RuntimeOptions) {
-    this.rooms = new SignalingRooms({ url: opts.signalingUrl, peerId: this.localPeerId, onStatusChange: () => this.notify() });
+    this.rooms = new SignalingRooms({
+      url: opts.signalingUrl,
+      earlySocket: opts.earlySocket,
+      peerId: this.localPeerId,
+      onStatusChange: () => this.notify(),
+    });
     this.ticker = setInterval(() => this.tick(), TICK_MS);
     this.ready = this.loadLibrary();
   }

@@ -1,6 +1,6 @@
 import type { SwarmId } from './app-model.ts';
 import type { PeerId } from './swarm/picker.ts';
-import { SignalingClient } from './swarm/signaling-client.ts';
+import { SignalingClient, type EarlySocket } from './swarm/signaling-client.ts';
 import type { IceServer, SignalData } from './swarm/transport.ts';
 
 /** How a transfer reaches its room: signals to its peers, and the ICE servers the server named. */
@@ -73,8 +73,14 @@ export class SignalingRooms {
   private iceServers: IceServer[] = [];
   private open = false;
 
-  constructor(opts: { url: string; peerId: PeerId; onStatusChange: () => void }) {
-    this.client = new SignalingClient({ url: opts.url, peerId: opts.peerId, WebSocketImpl: WebSocket, random: Math.random });
+  constructor(opts: { url: string; earlySocket?: EarlySocket | null; peerId: PeerId; onStatusChange: () => void }) {
+    this.client = new SignalingClient({
+      url: opts.url,
+      earlySocket: opts.earlySocket,
+      peerId: opts.peerId,
+      WebSocketImpl: WebSocket,
+      random: Math.random,
+    });
     this.client.onWelcome((iceServers) => (this.iceServers = iceServers));
     this.client.onStatus((status) => {
       this.open = status === 'open';

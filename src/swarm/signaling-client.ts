@@ -32,6 +32,16 @@ export interface WebSocketLike {
 
 export type WebSocketConstructorLike = new (url: string) => WebSocketLike;
 
+/**
+ * A socket opened before the client existed (the page's first inline script,
+ * while the app's code still loads), with the messages it received meanwhile.
+ */
+export interface EarlySocket {
+  url: string;
+  socket: WebSocketLike;
+  received: unknown[];
+}
+
 /** An `error` message the server sent about something this client did. */
 export class SignalingServerError extends CodedError<SignalingErrorCode> {
   override name = 'SignalingServerError';
@@ -57,6 +67,8 @@ export interface SignalingClientOptions {
   clearTimeout?: (handle: unknown) => void;
   minBackoffMs?: number;
   maxBackoffMs?: number;
+  /** Taken over as the first connection when it goes to the first URL and is not closing. */
+  earlySocket?: EarlySocket | null;
 }
 
 interface ClientEvents {
@@ -69,6 +81,7 @@ interface ClientEvents {
   error(error: SignalingProtocolError | SignalingServerError): void;
 }
 
+const CONNECTING = 0;
 const OPEN = 1;
 const DEFAULT_MIN_BACKOFF_MS = 500;
 const DEFAULT_MAX_BACKOFF_MS = 30_000;
@@ -97,6 +110,7 @@ export class SignalingClient {
   private dropped = 0;
   private readonly setTimer: (callback: () => void, delayMs: number) => unknown;
   private readonly clearTimer: (handle: unknown) => void;
+  private earlySocket: EarlySocket | null;
 
   constructor(private readonly opts: SignalingClientOptions) {
     if (!isPeerId(opts.peerId)) {
@@ -105,6 +119,7 @@ export class SignalingClient {
     this.setTimer = opts.setTimeout ?? ((callback, delayMs) => globalThis.setTimeout(callback, delayMs));
     this.clearTimer =
       opts.clearTimeout ?? ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof globalThis.setTimeout>));
+    this.earlySocket = opts.earlySocket ?? null;
     this.connect();
   }
 
@@ -194,15 +209,11 @@ export class SignalingClient {
     this.reconnectTimer = null;
     this.setStatus('connecting');
     const urls = typeof this.opts.url === 'string' ? [this.opts.url] : this.opts.url;
-    const socket = new this.opts.WebSocketImpl(urls[this.urlIndex++ % urls.length] as string);
+    const url = urls[this.urlIndex++ % urls.length] as string;
+    const early = this.takeEarlySocket(url);
+    const socket = early?.socket ?? new this.opts.WebSocketImpl(url);
     this.socket = socket;
-    socket.onopen = () => {
-      this.reconnectAttempt = 0;
-      this.rejoinAttempt = 0;
-      this.confirmed.clear();
-      this.setStatus('open');
-      for (const room of this.rooms) this.send({ v: 1, type: 'join', room, peerId: this.opts.peerId });
-    };
+    socket.onopen = () => this.opened();
     socket.onmessage = (event) => this.receive(event.data);
     // Every error is followed by a close event, which is where recovery happens.
     socket.onerror = () => undefined;
@@ -216,6 +227,36 @@ export class SignalingClient {
       this.reconnectDelayMs = null;
       this.reconnectTimer = this.setTimer(() => this.connect(), delayMs);
     };
+    if (early) this.catchUp(socket, early.received);
+  }
+
+  private opened(): void {
+    this.reconnectAttempt = 0;
+    this.rejoinAttempt = 0;
+    this.confirmed.clear();
+    this.setStatus('open');
+    for (const room of this.rooms) this.send({ v: 1, type: 'join', room, peerId: this.opts.peerId });
+  }
+
+  /** The early socket, once, if it went where this connection goes and may still open. */
+  private takeEarlySocket(url: string): EarlySocket | null {
+    const early = this.earlySocket;
+    if (!early) return null;
+    this.earlySocket = null;
+    const usable = early.url === url && (early.socket.readyState === CONNECTING || early.socket.readyState === OPEN);
+    if (usable) return early;
+    early.socket.onopen = early.socket.onmessage = early.socket.onclose = null;
+    // Closing a socket that has not opened yet reports an error; it is ours to ignore.
+    early.socket.onerror = () => undefined;
+    early.socket.close();
+    return null;
+  }
+
+  /** What an early socket missed before its handlers were ours: its opening, then each message in order. */
+  private catchUp(socket: WebSocketLike, received: unknown[]): void {
+    if (socket.readyState !== OPEN) return;
+    this.opened();
+    for (const raw of received) if (this.socket === socket) this.receive(raw);
   }
 
   private detach(socket: WebSocketLike): void {

@@ -67,6 +67,18 @@ test('a link nobody seeds says there are no peers yet and keeps waiting', async 
   await context.close();
 });
 
+test('a link uses one signaling socket: the one the page opened before its script loaded', async ({ browser }) => {
+  const { page, context } = await newPeerPage(browser);
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  await page.goto(`/#${LONELY_SWARM}`);
+  await expect(page.getByText(/No peers yet/)).toBeVisible();
+  expect(sockets).toHaveLength(1);
+  expect(sockets[0]).toMatch(/\/signal$/);
+  expect(await page.evaluate(() => '__shoalEarlySocket' in window)).toBe(false);
+  await context.close();
+});
+
 test('an unreachable signaling server is reported, and the page recovers when it comes back', async ({ browser }) => {
   const { page, context } = await newPeerPage(browser);
   let reachable = false;

@@ -5,6 +5,8 @@ import { createSignalingServer, type SignalingServer } from '../../signaling/ser
 import {
   SignalingClient,
   SignalingServerError,
+  type EarlySocket,
+  type WebSocketConstructorLike,
   type SignalingClientOptions,
   type SignalingStatus,
 } from '../../src/swarm/signaling-client.ts';
@@ -176,6 +178,71 @@ describe('SignalingClient against the real server', () => {
     );
     const a = client('ws://127.0.0.1:9/signal', PEER_A);
     expect(() => a.join('short')).toThrow(SignalingProtocolError);
+  });
+});
+
+describe('SignalingClient taking over a socket the page opened early', () => {
+  /** What index.html's first script does: open the socket and keep what arrives until the app takes it. */
+  function earlySocket(url: string): EarlySocket {
+    const early: EarlySocket = { url, socket: new WebSocket(url), received: [] };
+    early.socket.onmessage = (event) => early.received.push(event.data);
+    return early;
+  }
+
+  /** A WebSocket class that counts the sockets the client opens itself. */
+  function countingSockets(): { WebSocketImpl: WebSocketConstructorLike; opened: () => number } {
+    let opened = 0;
+    class Counting extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        opened++;
+      }
+    }
+    return { WebSocketImpl: Counting, opened: () => opened };
+  }
+
+  it('uses an early socket that already opened, with the welcome it received meanwhile', async () => {
+    const server = await startServer();
+    const early = earlySocket(server.url);
+    await expect.poll(() => early.received.length).toBe(1);
+    const sockets = countingSockets();
+    const a = client(server.url, PEER_A, { earlySocket: early, WebSocketImpl: sockets.WebSocketImpl });
+    expect(a.status).toBe('open');
+    expect(a.iceServers).toEqual([{ urls: 'stun:127.0.0.1:9' }]);
+    a.join(ROOM);
+    expect(await next(a.onPeers.bind(a))).toEqual([ROOM, []]);
+    expect(sockets.opened()).toBe(0);
+  });
+
+  it('uses an early socket still opening', async () => {
+    const server = await startServer();
+    const sockets = countingSockets();
+    const a = client(server.url, PEER_A, { earlySocket: earlySocket(server.url), WebSocketImpl: sockets.WebSocketImpl });
+    a.join(ROOM);
+    expect(await next(a.onPeers.bind(a))).toEqual([ROOM, []]);
+    expect(a.iceServers).toEqual([{ urls: 'stun:127.0.0.1:9' }]);
+    expect(sockets.opened()).toBe(0);
+  });
+
+  it('opens its own socket when the early one went to another server (and closes that one) or already closed', async () => {
+    const server = await startServer();
+    const other = await startServer();
+    const elsewhere = earlySocket(other.url);
+    const sockets = countingSockets();
+    const a = client(server.url, PEER_A, { earlySocket: elsewhere, WebSocketImpl: sockets.WebSocketImpl });
+    a.join(ROOM);
+    expect(await next(a.onPeers.bind(a))).toEqual([ROOM, []]);
+    expect(sockets.opened()).toBe(1);
+    expect([WebSocket.CLOSING, WebSocket.CLOSED]).toContain(elsewhere.socket.readyState);
+
+    const closed = earlySocket(server.url);
+    await expect.poll(() => closed.received.length).toBe(1);
+    closed.socket.close();
+    await expect.poll(() => closed.socket.readyState).toBe(WebSocket.CLOSED);
+    const b = client(server.url, PEER_B, { earlySocket: closed, WebSocketImpl: sockets.WebSocketImpl });
+    b.join(ROOM);
+    expect(await next(b.onPeers.bind(b))).toEqual([ROOM, [PEER_A]]);
+    expect(sockets.opened()).toBe(2);
   });
 });
 
