@@ -1,6 +1,7 @@
 import { sizeLabel, type BenchApp, type BenchContext } from './context.ts';
 import { withCpu } from './cpu.ts';
 import { ChromiumTrace } from './chromium-trace.ts';
+import { MainThreadTasks } from './main-thread-tasks.ts';
 import { CpuProfile } from './cpu-profile.ts';
 import { firstPieceTimeline, watchFirstPiece } from './first-piece-timeline.ts';
 import { HeapSampler } from './heap-sampler.ts';
@@ -36,6 +37,8 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     const traces: ChromiumTrace[] = [];
     if (profileDir) profiles.push(await CpuProfile.start(await seeder.cdp(), profileName('seeder')));
     if (traceDir) traces.push(await ChromiumTrace.start(await seeder.cdp(), profileName('seeder')));
+    // One trace at a time per browser: a full trace (BENCH_TRACE_DIR) leaves this out.
+    const seederTasks = traceDir ? null : await MainThreadTasks.start(await seeder.cdp());
     const started = performance.now();
     let firstPieceMs = NaN;
     const download = await withCpu(async () => {
@@ -51,6 +54,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     const ms = performance.now() - started;
     for (const profile of profiles) await profile.stop(profileDir!);
     for (const trace of traces) await trace.stop(traceDir!);
+    const serving = await seederTasks?.stop();
     const memory = await heap.stop();
     const serveToMs = await seeder.now();
     const [got, gave] = [await snapshot(leecher, share.swarmId), await snapshot(seeder, share.swarmId)];
@@ -77,6 +81,8 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       createShareCpuS: created.chromiumCpuS,
       seederLongestTaskCreateMs: await seeder.longestTaskMs(share.pageFromMs, share.pageToMs),
       seederLongestTaskServeMs: await seeder.longestTaskMs(serveFromMs, serveToMs),
+      seederLongestTaskServeCpuMs: serving?.longestCpuMs ?? NaN,
+      seederCostliestServeTaskFrom: serving?.postedFrom ?? '',
       leecherLongestTaskMs: await leecher.longestTaskMs(0, Number.MAX_VALUE),
       leecherBytesDownloaded: got.bytesDownloaded,
       seederBytesUploaded: gave.bytesUploaded,
