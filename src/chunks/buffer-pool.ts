@@ -1,6 +1,5 @@
 /**
- * Piece-sized buffers handed out again once their last user is done with
- * them (a downloaded piece once stored, a seed's plaintext once encrypted). Bytes
+ * Piece-sized buffers handed out again once their piece is stored. Bytes
  * written into newly allocated memory cost a page fault per 4 KiB page: in
  * Chromium here, copying a 16 KiB block into a new 256 KiB piece buffer took
  * 100–130 µs against 1 µs into a reused one, about a second of the
