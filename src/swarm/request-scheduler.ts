@@ -1,5 +1,5 @@
 import { pieceBytes, type Manifest } from '../chunks/manifest.ts';
-import { BufferPool } from '../chunks/buffer-pool.ts';
+import { BufferPool } from './buffer-pool.ts';
 import type { BlockRequest, PeerSession } from './peer-session.ts';
 import { PieceDownload } from './piece-download.ts';
 import type { PeerId, PiecePicker, PieceIndex } from './picker.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BufferPool } from '../../src/chunks/buffer-pool.ts';
+import { BufferPool } from '../../src/swarm/buffer-pool.ts';
 
 describe('BufferPool', () => {
   it('hands out a new zeroed buffer when none of that length was returned', () => {

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { importAesKey } from '../../src/chunks/aes-gcm.ts';
-import { readPiece, readSharePiece } from '../../src/chunks/file-piece-reader.ts';
-import { encryptPiece } from '../../src/chunks/piece-cipher.ts';
+import { readPiece } from '../../src/chunks/file-piece-reader.ts';
 import { FilePieceStore } from '../../src/chunks/file-piece-store.ts';
 import { createManifest, pieceCount, type Manifest } from '../../src/chunks/manifest.ts';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
@@ -49,26 +47,12 @@ describe('reading pieces from dropped files', () => {
     }
   });
 
-  it('reads and encrypts a private share\'s pieces, many at once and again, each under its own index', async () => {
-    const { data, blobs, manifest } = fixture();
-    const key = await importAesKey(seededBytes(32, 5));
-    const count = pieceCount(manifest);
-    const expected = await Promise.all(Array.from({ length: count }, (_, i) => encryptPiece(key, i, data.slice(i * P, (i + 1) * P))));
-    // Overlapping reads each get their own buffer; later ones reuse the buffers earlier ones gave back.
-    for (let round = 0; round < 3; round++) {
-      const pieces = await Promise.all(Array.from({ length: count }, (_, i) => readSharePiece(blobs, manifest, i, key)));
-      pieces.forEach((piece, i) => expect(bytesEqual(piece, expected[i]), `round ${round}, piece ${i}`).toBe(true));
-    }
-  });
-
   it('refuses a file list that does not match the manifest', async () => {
     const { blobs, manifest } = fixture();
     await expect(readPiece(blobs.slice(1), manifest, 0)).rejects.toThrow(StorageError);
     const changed = [...blobs];
     changed[0] = new Blob([new Uint8Array(10)]);
     await expect(readPiece(changed, manifest, 0)).rejects.toMatchObject({ code: 'unavailable' });
-    const key = await importAesKey(seededBytes(32, 5));
-    await expect(readSharePiece(changed, manifest, 0, key)).rejects.toMatchObject({ code: 'unavailable' });
   });
 
   it('FilePieceStore serves every piece and refuses writes', async () => {
