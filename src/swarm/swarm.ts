@@ -194,7 +194,7 @@ export class Swarm {
       session.resumeUploads();
       this.schedule(session);
     }
-    this.uploader.useSpareUplink(this.sessions.values());
+    this.uploader.useSpareUplink(this.sessions);
   }
 
   stats(): SwarmStats {
@@ -279,7 +279,7 @@ export class Swarm {
       requestRejected: (s, request) => this.requests.rejected(s, request),
       uploaded: (_s, bytes) => {
         this.uploadRate.add(bytes);
-        this.uploader.useSpareUplink(this.sessions.values());
+        this.uploader.useSpareUplink(this.sessions);
       },
       closed: (s, error) => this.onSessionClosed(s, error),
     };
@@ -453,7 +453,7 @@ export class Swarm {
     // (told only peers that lacked it, three in four allowed-fast offers were of pieces we had).
     for (const session of this.sessions.values()) session.announceHave(index);
     this.events.emit('pieceVerified', index);
-    this.uploader.useSpareUplink(this.sessions.values());
+    this.uploader.useSpareUplink(this.sessions);
     if (!this.have!.isComplete()) return;
     for (const session of this.sessions.values()) session.setInterested(false);
     this.events.emit('completed');

@@ -108,11 +108,11 @@ export class Uploader {
    * them nowhere (simulated flash crowd, six-seed means: 100 peers
    * 1.638 → 1.623 of the fluid bound, 40 peers 1.419 → 1.372).
    */
-  useSpareUplink(sessions: Iterable<PeerSession>): void {
+  useSpareUplink(sessions: { values(): Iterable<PeerSession> }): void {
     const ours = this.opts.offerable?.();
-    if (!ours) return;
-    const open = [...sessions].filter((s) => s.state === 'open');
-    if (unchokedWaiting(open)) return;
+    // Called after every block sent: while an unchoked peer has blocks queued, that is all it costs.
+    if (!ours || unchokedWaiting(sessions.values())) return;
+    const open = [...sessions.values()].filter((s) => s.state === 'open');
     let offeredWaiting = false;
     for (const s of open) {
       if (!s.amChoking || s.queuedUploads === 0) continue;
