@@ -53,10 +53,10 @@ export interface SessionEvents {
   /** The remote's bitfield (or have-all) is known and decoded. */
   piecesAnnounced(session: PeerSession): void;
   /**
-   * The remote announced pieces before we know how many there are (we have
-   * no manifest yet): it holds something, and we hold nothing.
+   * The remote announced what it holds before we know how many pieces there
+   * are: it has the manifest, and with `hasPieces` something we lack.
    */
-  piecesAnnouncedBeforeManifest(session: PeerSession): void;
+  announcedBeforeManifest(session: PeerSession, hasPieces: boolean): void;
   haveReceived(session: PeerSession, index: PieceIndex): void;
   /** The remote, though choking us, offered to serve this piece (allowed-fast). */
   fastOfferReceived(session: PeerSession, index: PieceIndex): void;
@@ -205,10 +205,20 @@ export class PeerSession {
     this.send({ type: 'allowed-fast', index });
   }
 
+  /** Whether the remote announced what it holds (so it has the manifest). */
+  get announced(): boolean {
+    return this.remotePieces !== null || this.earlyBitfield !== null;
+  }
+
+  get isSeed(): boolean {
+    return this.remotePieces === 'all';
+  }
+
   /** Requests from the remote waiting to be sent. */
   get queuedUploads(): number {
     return this.uploadQueue.length;
   }
+
 
   setInterested(interested: boolean): void {
     if (this.amInterested === interested) return;
@@ -279,7 +289,7 @@ export class PeerSession {
     this.lastReceivedAt = this.opts.now();
     if (this.state === 'open' && this.pieceCount === null && frame[0] === tagOf('bitfield')) {
       this.earlyBitfield = frame.slice();
-      if (this.earlyBitfield.subarray(1).some((byte) => byte !== 0)) this.opts.events.piecesAnnouncedBeforeManifest(this);
+      this.opts.events.announcedBeforeManifest(this, this.earlyBitfield.subarray(1).some((byte) => byte !== 0));
       return;
     }
     let message: WireMessage;
@@ -339,7 +349,7 @@ export class PeerSession {
       case 'have-all':
         this.remotePieces = 'all';
         if (this.pieceCount !== null) events.piecesAnnounced(this);
-        else events.piecesAnnouncedBeforeManifest(this);
+        else events.announcedBeforeManifest(this, true);
         return;
       case 'have':
         if (this.pieceCount === null) this.earlyHaves.push(message.index);

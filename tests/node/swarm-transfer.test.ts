@@ -17,7 +17,6 @@ function swarmFor(
   extra: Partial<SwarmOptions> = {},
 ) {
   return new Swarm({
-    ...extra,
     swarmId: content.swarmId,
     localPeerId: randomPeerIdFrom(opts.rng),
     manifest: opts.seed ? (opts.manifest ?? content.manifest) : null,
@@ -26,6 +25,7 @@ function swarmFor(
     hash: sha256,
     now: () => performance.now(),
     random: opts.rng,
+    ...extra,
   });
 }
 
@@ -264,6 +264,25 @@ describe('two swarms over an in-memory channel', () => {
     link(honest, leech);
     await done;
     await expectStoreHolds(leechStore, content);
+  });
+
+  it('a seed hands its manifest to four peers at once; a fifth gets it from one of them', async () => {
+    const content = await makeContent(seededBytes(4 * PIECE, 11), PIECE);
+    const rng = seededRandom(11);
+    // Its clock stands still: no manifest allowance comes back while the test runs.
+    const seed = swarmFor(content, { seed: true, store: await fullStore(content), rng }, { now: () => 0 });
+    const leechers = Array.from({ length: 5 }, () => swarmFor(content, { seed: false, store: new MemoryPieceStore(), rng }));
+    const manifests = leechers.map((l) => new Promise<void>((resolve) => l.events.on('manifestReceived', () => resolve())));
+    let fromSeed = 0;
+    for (const leecher of leechers) {
+      const [a, b] = memoryChannelPair();
+      seed.addChannel(tamperingChannel(a, (frame) => ((fromSeed += frame[0] === tagOf('metadata') ? 1 : 0), frame)));
+      leecher.addChannel(b);
+    }
+    for (let i = 0; i < leechers.length; i++) for (let j = i + 1; j < leechers.length; j++) link(leechers[i], leechers[j]);
+    await Promise.all(manifests);
+    expect(fromSeed).toBe(4);
+    await Promise.all(leechers.map(completion));
   });
 
   // Regression: the first leecher never told the seed it had the pieces (no `have` to a seed), so the

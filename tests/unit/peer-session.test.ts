@@ -22,7 +22,7 @@ function recorder() {
     metadataChunkReceived: (_s, total, offset) => log.push(`metadata ${total}@${offset}`),
     metadataRejected: () => log.push('metadataRejected'),
     piecesAnnounced: (s) => log.push(`pieces ${s.remotePieces === 'all' ? 'all' : s.remotePieces?.count()}`),
-    piecesAnnouncedBeforeManifest: () => log.push('pieces before manifest'),
+    announcedBeforeManifest: (_s: PeerSession, hasPieces: boolean) => log.push(hasPieces ? 'pieces before manifest' : 'holder before manifest'),
     haveReceived: (_s, i) => log.push(`have ${i}`),
     fastOfferReceived: (_s, i) => log.push(`offered ${i}`),
     blockReceived: (_s, i, begin, data) => log.push(`block ${i}:${begin}+${data.byteLength}`),
@@ -82,19 +82,24 @@ describe('PeerSession', () => {
     expect(remote.received[0].type).toBe('handshake');
   });
 
-  it('tells of a seed or a holder before the manifest, but not of an empty bitfield', async () => {
-    for (const [announcement, expected] of [
-      [{ type: 'have-all' }, ['handshaked', 'pieces before manifest']],
-      [{ type: 'bitfield', bits: new Uint8Array([0]) }, ['handshaked']],
+  it('tells of a seed, a holder, or a peer that has the manifest but no piece, before the manifest', async () => {
+    for (const [announcement, expected, isSeed] of [
+      [{ type: 'have-all' }, ['handshaked', 'pieces before manifest'], true],
+      [{ type: 'bitfield', bits: new Uint8Array([0b0100_0000]) }, ['handshaked', 'pieces before manifest'], false],
+      [{ type: 'bitfield', bits: new Uint8Array([0]) }, ['handshaked', 'holder before manifest'], false],
     ] as const) {
       const [a, b] = memoryChannelPair();
       const rec = recorder();
-      session(a, ID_A, rec.events);
+      const s = session(a, ID_A, rec.events);
       const remote = rawRemote(b);
       remote.handshake();
+      await flush();
+      expect(s.announced).toBe(false);
       remote.send(announcement as WireMessage);
       await flush();
       expect(rec.log).toEqual(expected);
+      expect(s.announced).toBe(true);
+      expect(s.isSeed).toBe(isSeed);
     }
   });
 
