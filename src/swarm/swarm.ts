@@ -325,6 +325,8 @@ export class Swarm {
     if (this.manifest && this.have) {
       session.setPieceCount(pieceCount(this.manifest));
       session.announcePieces(this.have);
+    } else {
+      this.metadata.askNewcomer(session);
     }
   }
 

@@ -96,4 +96,23 @@ describe('MetadataFetch', () => {
     fetch.clear();
     expect(fetch.assemblerOf(second)).toBeUndefined();
   });
+
+  it('guesses that a newcomer has it when nothing is being asked, without holding back a real holder', () => {
+    const { fetch, advance } = fetcher();
+    const first = new Source('first', false);
+    const second = new Source('second', false);
+    fetch.askNewcomer(first);
+    fetch.askNewcomer(second);
+    expect(askedNames([first, second])).toEqual(['first×1']);
+    const holder = new Source('holder', true);
+    fetch.askNext([first, second, holder]);
+    expect(askedNames([first, second, holder])).toEqual(['first×1', 'holder×1']);
+    fetch.refused(first);
+    fetch.finished(holder);
+    fetch.askNewcomer(first);
+    expect(first.asked).toBe(1);
+    advance(1_000);
+    fetch.askNewcomer(first);
+    expect(first.asked).toBe(2);
+  });
 });
