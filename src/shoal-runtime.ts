@@ -11,6 +11,7 @@ import {
   type TransferSnapshot,
 } from './app-model.ts';
 import { FilePieceStore } from './chunks/file-piece-store.ts';
+import { WorkerPieceReader } from './chunks/piece-reader.ts';
 import { IdbPieceStore, deletePieceDatabase, pieceDbName } from './chunks/idb-piece-store.ts';
 import { Library } from './chunks/library.ts';
 import { LibraryStore } from './chunks/library-store.ts';
@@ -134,7 +135,8 @@ export class ShoalRuntime implements ShoalApp {
     const swarmId = access.swarmId;
     await this.ready;
     this.accesses.remember(access);
-    this.seedFiles.set(swarmId, { store: new FilePieceStore(made.files, content), content });
+    const store = new FilePieceStore(made.files, content, (f, geometry, key) => new WorkerPieceReader(f, geometry, key));
+    this.seedFiles.set(swarmId, { store, content });
     if (opts.keepInLibrary) {
       try {
         await this.held.add(access, content, 'shared');

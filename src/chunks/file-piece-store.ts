@@ -1,5 +1,5 @@
 import { pieceCount } from './manifest.ts';
-import { readSharePiece } from './file-piece-reader.ts';
+import { directPieceReader, type OpenPieceReader, type PieceReader } from './piece-reader.ts';
 import type { Listing, ShareContent } from './share-access.ts';
 import { StorageError, checkPieceIndex, type PieceIndex, type PieceStore } from './piece-store.ts';
 
@@ -12,26 +12,28 @@ import { StorageError, checkPieceIndex, type PieceIndex, type PieceStore } from 
  * browser refuses the read, and downloaders verify every piece anyway.
  */
 export class FilePieceStore implements PieceStore {
-  private files: readonly Blob[] | null;
+  private reader: PieceReader | null;
   private readonly listing: Listing;
 
+  /** `openReader`: where pieces are read (the page uses a worker). */
   constructor(
     files: readonly Blob[],
     private readonly content: ShareContent,
+    openReader: OpenPieceReader = directPieceReader,
   ) {
     if (!content.listing) throw new RangeError('a seed needs the listing of its files');
     this.listing = content.listing;
     if (files.length !== this.listing.files.length) {
       throw new RangeError(`${files.length} files for a listing of ${this.listing.files.length}`);
     }
-    this.files = [...files];
+    this.reader = openReader([...files], this.listing.geometry, content.pieceKey);
   }
 
   async get(index: PieceIndex): Promise<Uint8Array | undefined> {
     checkPieceIndex(index);
-    if (!this.files) throw new StorageError('unavailable', 'store destroyed');
+    if (!this.reader) throw new StorageError('unavailable', 'store destroyed');
     if (index >= pieceCount(this.content.manifest)) return undefined;
-    return readSharePiece(this.files, this.listing.geometry, index, this.content.pieceKey);
+    return this.reader.read(index);
   }
 
   async put(index: PieceIndex, bytes: Uint8Array): Promise<void> {
@@ -39,12 +41,13 @@ export class FilePieceStore implements PieceStore {
   }
 
   async indices(): Promise<PieceIndex[]> {
-    if (!this.files) return [];
+    if (!this.reader) return [];
     return Array.from({ length: pieceCount(this.content.manifest) }, (_, i) => i);
   }
 
   /** Forgets the files; the user's files on disk are never touched. */
   async destroy(): Promise<void> {
-    this.files = null;
+    this.reader?.close();
+    this.reader = null;
   }
 }

@@ -31,6 +31,9 @@ test('a private share reaches a second browser, verified, and seeds on to a thir
     }
   }
 
+  // The seed reads (and encrypts) its pieces in a worker, not on its page's main thread.
+  expect(seeder.page.workers().map((w) => w.url()).filter((url) => url.includes('piece-read-worker'))).toHaveLength(1);
+
   // The seed's library copy gave way to serving (it copied what it served) and still ends up whole.
   await waitForStoredPieces(seeder.page, await swarmIdOf(link));
   await seeder.context.close();
@@ -46,6 +49,24 @@ test('a private share reaches a second browser, verified, and seeds on to a thir
 
   await leecher.context.close();
   await third.context.close();
+});
+
+test('a seed whose piece-reading worker cannot load reads its pieces on the page and still serves them', async ({ browser }) => {
+  const file = randomTestFile('random-3MiB.bin', 3 * 1024 * 1024);
+  const seeder = await newPeerPage(browser);
+  await seeder.context.route('**/piece-read-worker*', (route) => route.abort());
+  const warnings: string[] = [];
+  seeder.page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  const link = await share(seeder.page, [file]);
+  const leecher = await newPeerPage(browser);
+  await leecher.page.goto(link);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  expect((await saveAll(leecher.page)).get(file.name)).toBe(file.sha256);
+  expect(warnings.some((text) => /piece reader failed.*reading pieces on the page/.test(text))).toBe(true);
+  await leecher.context.close();
+  await seeder.context.close();
 });
 
 test('a bad link shows a clear error', async ({ browser }) => {

@@ -1,0 +1,45 @@
+import { readSharePiece } from './file-piece-reader.ts';
+import type { PieceReadReply, PieceReadRequest } from './piece-read-protocol.ts';
+import type { PieceGeometry } from './piece-layout.ts';
+import { StorageError } from './piece-store.ts';
+
+/**
+ * Reads a seed's pieces from its files (and encrypts them, for a private
+ * share) off the page's main thread: each read makes a Blob slice, a new
+ * buffer and, encrypted, another, and their garbage cost the seed's page
+ * its longest tasks (Blink heap sweeps) while it served.
+ */
+
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<PieceReadRequest>) => void) | null;
+  postMessage(message: PieceReadReply, transfer?: Transferable[]): void;
+}
+
+const scope = globalThis as unknown as WorkerScope;
+let source: { files: Blob[]; geometry: PieceGeometry; pieceKey: CryptoKey | null } | null = null;
+
+scope.onmessage = ({ data: request }) => {
+  if (request.type === 'open') {
+    const { files, pieceLength, fileSizes, pieceKey } = request;
+    source = { files, geometry: { pieceLength, files: fileSizes.map((size) => ({ size })) }, pieceKey };
+    return;
+  }
+  const { id, index } = request;
+  if (!source) {
+    scope.postMessage({ type: 'failed', id, code: 'unavailable', message: 'no files to read from' });
+    return;
+  }
+  readSharePiece(source.files, source.geometry, index, source.pieceKey).then(
+    (piece) => {
+      const whole = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength ? piece : piece.slice();
+      scope.postMessage({ type: 'piece', id, bytes: whole.buffer as ArrayBuffer }, [whole.buffer as ArrayBuffer]);
+    },
+    (error: unknown) =>
+      scope.postMessage({
+        type: 'failed',
+        id,
+        code: error instanceof StorageError ? error.code : 'unavailable',
+        message: error instanceof Error ? error.message : String(error),
+      }),
+  );
+};
