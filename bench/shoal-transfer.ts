@@ -27,7 +27,10 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     const [seeder, leecher] = peers;
     const timeout = ctx.config.transferTimeoutMs;
     await openApp(seeder, app.url);
+    // One trace at a time per browser: a full trace (BENCH_TRACE_DIR) leaves these out.
+    const creatorTasks = traceDir ? null : await MainThreadTasks.start(await seeder.cdp());
     const created = await withCpu(() => shareFile(seeder, path, ctx.config.share, timeout));
+    const creating = await creatorTasks?.stop();
     const share = created.value;
 
     await leecher.visitOtherSite(ctx.benchPageUrl);
@@ -37,7 +40,6 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     const traces: ChromiumTrace[] = [];
     if (profileDir) profiles.push(await CpuProfile.start(await seeder.cdp(), profileName('seeder')));
     if (traceDir) traces.push(await ChromiumTrace.start(await seeder.cdp(), profileName('seeder')));
-    // One trace at a time per browser: a full trace (BENCH_TRACE_DIR) leaves this out.
     const seederTasks = traceDir ? null : await MainThreadTasks.start(await seeder.cdp());
     const started = performance.now();
     let firstPieceMs = NaN;
@@ -80,6 +82,8 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       createShareMs: Math.round(share.createMs),
       createShareCpuS: created.chromiumCpuS,
       seederLongestTaskCreateMs: await seeder.longestTaskMs(share.pageFromMs, share.pageToMs),
+      seederLongestTaskCreateCpuMs: creating?.longestCpuMs ?? NaN,
+      seederCostliestCreateTaskFrom: creating?.postedFrom ?? '',
       seederLongestTaskServeMs: await seeder.longestTaskMs(serveFromMs, serveToMs),
       seederLongestTaskServeCpuMs: serving?.longestCpuMs ?? NaN,
       seederCostliestServeTaskFrom: serving?.postedFrom ?? '',
