@@ -12,6 +12,7 @@ import {
 } from './app-model.ts';
 import { FilePieceStore } from './chunks/file-piece-store.ts';
 import { WorkerPieceReader } from './chunks/piece-reader.ts';
+import { yieldToPage } from './yield-to-page.ts';
 import { IdbPieceStore, deletePieceDatabase, pieceDbName } from './chunks/idb-piece-store.ts';
 import { Library } from './chunks/library.ts';
 import { LibraryStore } from './chunks/library-store.ts';
@@ -445,6 +446,7 @@ export class ShoalRuntime implements ShoalApp {
       signal,
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      yieldToPage,
       onCopied: (index) => this.held.markStored(swarmId, [index]),
       onFailed: (error) => this.transfers.get(swarmId)?.storageFailed(error),
       retry: () => new Promise((resolve) => setTimeout(resolve, STORAGE_RETRY_MS)),

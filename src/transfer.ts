@@ -12,6 +12,7 @@ import { PlaybackFocus } from './stream/playback-focus.ts';
 import type { RoomLink, RoomListener } from './signaling-rooms.ts';
 import { contentSummary, peerSummary, readableGeometry } from './snapshots.ts';
 import type { SignalData, Transport } from './swarm/transport.ts';
+import { yieldToPage } from './yield-to-page.ts';
 
 /** What a transfer needs from the page-wide signaling connection, scoped to its room. */
 export interface TransferOptions {
@@ -80,6 +81,7 @@ export class Transfer implements RoomListener {
       random: opts.random,
       corruptUploads: opts.corruptUploads,
       downloadBytesPerSecond: opts.downloadBytesPerSecond,
+      yieldToPage,
     });
     this.piecesResumed = this.swarm.piecesVerified;
     this.connector = new PeerConnector({

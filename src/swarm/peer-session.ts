@@ -88,9 +88,17 @@ export interface SessionOptions {
   mayUpload?: (bytes: number) => boolean;
   /** Of the queued uploads, the one with the lowest value goes next (e.g. the piece's availability); default: in order. */
   uploadPriority?: (index: PieceIndex) => number;
+  /** Ends the task after every run of `UPLOAD_RUN_BLOCKS` blocks sent, so a page stays responsive; default: never. */
+  yieldToPage?: () => Promise<void>;
 }
 
 const DEFAULT_MAX_QUEUED_UPLOADS = 512;
+/**
+ * Blocks sent in one task before yielding (256 KiB, a few ms of sends).
+ * Without a break, the task in which a piece's bytes arrived went on
+ * sending up to the channel's limit: about 90 blocks at loopback rates.
+ */
+const UPLOAD_RUN_BLOCKS = 16;
 const METADATA_CHUNK_BYTES = 128 * 1024;
 
 /**
@@ -451,6 +459,7 @@ export class PeerSession {
   private async pumpUploads(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    let sentInRun = 0;
     try {
       while (
         this.state === 'open' &&
@@ -468,6 +477,10 @@ export class PeerSession {
         this.send({ type: 'block', index: request.index, begin: request.begin, data });
         this.uploadRate.add(data.byteLength);
         this.opts.events.uploaded(this, data.byteLength);
+        if (++sentInRun === UPLOAD_RUN_BLOCKS && this.opts.yieldToPage) {
+          sentInRun = 0;
+          await this.opts.yieldToPage();
+        }
       }
     } finally {
       this.pumping = false;

@@ -31,6 +31,8 @@ export interface SwarmOptions {
   /** Optional limits; unlimited when absent. */
   uploadBytesPerSecond?: number;
   downloadBytesPerSecond?: number;
+  /** Lets the page run between runs of uploads (a browser's scheduler); default: uploads never yield. */
+  yieldToPage?: () => Promise<void>;
   /** Test-only: serve every block with one byte flipped (a poisoning peer). */
   corruptUploads?: boolean;
 }

@@ -159,6 +159,7 @@ export class Swarm {
       servesWhileChoking: (request) => this.uploader.servesWhileChoking(session.remotePeerId!, request.index),
       // Rarest first: a piece few neighbours hold is what spreads the swarm's supply.
       uploadPriority: (index) => this.picker?.availabilityOf(index) ?? 0,
+      yieldToPage: this.opts.yieldToPage,
       now: this.opts.now,
     });
     if (session.state !== 'closed') this.handshaking.set(session, expectedPeer);

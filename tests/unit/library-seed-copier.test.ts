@@ -68,6 +68,7 @@ function options(overrides: Partial<SeedCopyOptions> = {}) {
       clock.sleeps.push(ms);
       clock.ms += ms;
     },
+    yieldToPage: async () => {},
     onCopied: (i) => copied.push(i),
     onFailed: (e) => failures.push(e),
     retry: async () => {},
@@ -149,6 +150,24 @@ describe('SeedLibraryCopy', () => {
     // Seen connecting at 0, 1 and 2 s; the copy starts a whole idle period after the last of these.
     expect(clock.sleeps).toEqual([IDLE_MS, IDLE_MS, IDLE_MS]);
     expect(clock.ms).toBe(3000);
+  });
+
+  it('stores a served piece only once the page has had its turn, not in the task that served it', async () => {
+    const from = await sourceOf(2);
+    const to = new WatchedStore();
+    to.hold();
+    let pageTurn = () => {};
+    const turnTaken = new Promise<void>((resolve) => (pageTurn = resolve));
+    const { opts } = options({ yieldToPage: () => turnTaken });
+    const copy = new SeedLibraryCopy(from, to, range(2), opts);
+    await copy.serving.get(0);
+    await Promise.resolve();
+    expect(to.inFlight).toBe(0);
+    pageTurn();
+    await turnTaken;
+    await Promise.resolve();
+    expect(to.inFlight).toBe(1);
+    to.release();
   });
 
   it('leaves served pieces to the idle copy when the library is slower than the uploads', async () => {

@@ -183,6 +183,29 @@ describe('PeerSession', () => {
     expect(blocks()).toBe(4);
   });
 
+  it('yields to the page after every run of 16 blocks it sends, then goes on', async () => {
+    const [a, b] = memoryChannelPair();
+    const remote = rawRemote(b);
+    let sent = 0;
+    const sentAtYield: number[] = [];
+    const s = session(a, ID_A, { ...recorder().events, uploaded: () => sent++ }, {
+      highWaterMark: Infinity,
+      yieldToPage: async () => {
+        sentAtYield.push(sent);
+        await flush();
+      },
+    });
+    s.setPieceCount(4);
+    remote.handshake();
+    await flush();
+    s.setChoking(false);
+    for (let i = 0; i < 40; i++) remote.send({ type: 'request', index: 0, begin: i * BLOCK_BYTES, length: BLOCK_BYTES });
+    for (let i = 0; i < 10; i++) await flush();
+    expect(sent).toBe(40);
+    expect(sentAtYield).toEqual([16, 32]);
+    expect(remote.received.filter((m) => m.type === 'block')).toHaveLength(40);
+  });
+
   it('drops a cancelled request from the upload queue', async () => {
     const [a, b] = memoryChannelPair();
     let release: () => void = () => undefined;
