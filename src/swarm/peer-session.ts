@@ -227,7 +227,6 @@ export class PeerSession {
     return this.uploadQueue.length;
   }
 
-
   setInterested(interested: boolean): void {
     if (this.amInterested === interested) return;
     this.amInterested = interested;
