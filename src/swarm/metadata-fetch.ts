@@ -18,10 +18,10 @@ const RETRY_AFTER_MS = 1_000;
 /**
  * Asks one neighbour at a time for the manifest: one that announced what it
  * holds (so it has it), preferably not a seed, plus perhaps a guess at the
- * first neighbour to connect. Asking every neighbour at once
- * had each of them send it: in a 100-peer simulated flash crowd of a 4 MiB
- * file, peers sent 5.7 MB of manifests to each other and the seed 0.19 MB
- * (0.36 s of its uplink) before the first piece went out.
+ * first neighbour to connect. Asking every neighbour at once had each of
+ * them send it: in a 100-peer simulated flash crowd of a 4 MiB file, peers
+ * sent 5.7 MB of manifests to each other and the seed 0.19 MB (0.36 s of
+ * its uplink) before the first piece went out.
  */
 export class MetadataFetch<S extends MetadataSource> {
   private readonly asked = new Map<S, { assembler: MetadataAssembler; at: number; guess: boolean }>();
