@@ -1,4 +1,5 @@
 import { clear, get, keys, setMany, type UseStore } from 'idb-keyval';
+import { ownBuffer } from './own-buffer.ts';
 import { relaxedStore } from './relaxed-store.ts';
 import { StorageError, checkPieceIndex, type PieceIndex, type PieceStore } from './piece-store.ts';
 
@@ -77,8 +78,7 @@ export class IdbPieceStore implements PieceStore {
     checkPieceIndex(index);
     if (this.destroyed) return Promise.reject(new StorageError('unavailable', `write piece ${index}: store destroyed`));
     // Structured clone copies a view's whole underlying buffer, so store only the piece.
-    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-    const value = whole ? bytes : bytes.slice();
+    const value = ownBuffer(bytes);
     return new Promise((resolve, reject) => {
       this.queue.push({ index, bytes: value, resolve, reject });
       if (!this.writing) void this.drain();

@@ -1,4 +1,5 @@
 import { readSharePiece } from './file-piece-reader.ts';
+import { ownBuffer } from './own-buffer.ts';
 import type { PieceReadReply, PieceReadRequest } from './piece-read-protocol.ts';
 import type { PieceGeometry } from './piece-layout.ts';
 import { StorageError } from './piece-store.ts';
@@ -31,8 +32,8 @@ scope.onmessage = ({ data: request }) => {
   }
   readSharePiece(source.files, source.geometry, index, source.pieceKey).then(
     (piece) => {
-      const whole = piece.byteOffset === 0 && piece.byteLength === piece.buffer.byteLength ? piece : piece.slice();
-      scope.postMessage({ type: 'piece', id, bytes: whole.buffer as ArrayBuffer }, [whole.buffer as ArrayBuffer]);
+      const { buffer } = ownBuffer(piece);
+      scope.postMessage({ type: 'piece', id, bytes: buffer }, [buffer]);
     },
     (error: unknown) =>
       scope.postMessage({

@@ -1,5 +1,6 @@
 import type { SwarmId } from '../chunks/manifest.ts';
 import type { Listing } from '../chunks/share-access.ts';
+import { ownBuffer } from '../chunks/own-buffer.ts';
 import { readFileRange, type PieceSource } from '../chunks/plain-reader.ts';
 import { safeFileName } from '../chunks/safe-path.ts';
 import { zipShare } from '../chunks/save-zip.ts';
@@ -109,12 +110,4 @@ function open(share: ReadableShare, request: StreamRequest, signal: AbortSignal)
 
 function reply(port: MessagePort, message: StreamReply): void {
   port.postMessage(message, message.type === 'chunk' ? [message.bytes.buffer] : []);
-}
-
-/** A view that owns its whole buffer, so it can be transferred rather than copied. */
-function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer) {
-    return bytes as Uint8Array<ArrayBuffer>;
-  }
-  return new Uint8Array(bytes);
 }
