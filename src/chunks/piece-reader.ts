@@ -6,7 +6,7 @@ import { StorageError, type PieceIndex } from './piece-store.ts';
 /** Reads a seed's pieces, as the swarm carries them, from the dropped files. */
 export interface PieceReader {
   read(index: PieceIndex): Promise<Uint8Array>;
-  /** Pending reads reject; later ones are not allowed. */
+  /** Releases what reading holds (a worker: ended, its pending reads rejected). The owner reads no more. */
   close(): void;
 }
 
