@@ -1,7 +1,6 @@
 import { LitElement, css, html, nothing, svg } from 'lit';
-import { generate } from 'lean-qr';
-import { toSvgPath } from 'lean-qr/extras/svg';
 import { defineElement } from './define.ts';
+import { encodeQr, type EncodedQr } from './qr-encode.ts';
 import { baseStyles } from './styles.ts';
 
 /** The blank margin scanners need around a code, in modules (ISO/IEC 18004). */
@@ -35,7 +34,7 @@ export class ShoalQrCode extends LitElement {
   declare text: string;
   /** The accessible name, e.g. "QR code of the share link". */
   declare label: string;
-  #drawn: { text: string; size: number; path: string } | null = null;
+  #drawn: (EncodedQr & { text: string }) | null = null;
 
   constructor() {
     super();
@@ -60,11 +59,8 @@ export class ShoalQrCode extends LitElement {
   }
 
   /** Encoding is the costly part and the link never changes, so keep the last drawing. */
-  #draw(text: string): { size: number; path: string } {
-    if (this.#drawn?.text !== text) {
-      const code = generate(text);
-      this.#drawn = { text, size: code.size, path: toSvgPath(code) };
-    }
+  #draw(text: string): EncodedQr {
+    if (this.#drawn?.text !== text) this.#drawn = { text, ...encodeQr(text) };
     return this.#drawn;
   }
 }
