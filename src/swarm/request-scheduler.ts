@@ -189,7 +189,7 @@ export class RequestScheduler {
     }
     // While one seed is the only full copy around, its upload is the swarm's bottleneck: ask it
     // only for pieces no other peer has, unless we would otherwise sit idle.
-    const scarceSeed = session.remotePieces === 'all' && picker.seeds === 1 && ctx.requestsInFlight() > 0;
+    const scarceSeed = session.isSeed && picker.seeds === 1 && ctx.requestsInFlight() > 0;
     const maxAvailability = scarceSeed ? 1 : Infinity;
     const request =
       this.continueActive(session, picker, maxAvailability, () => true, false) ??
@@ -214,7 +214,7 @@ export class RequestScheduler {
    * when it leaves (a seed leaving after 1.04 copies then left 20 of 20 leechers incomplete).
    */
   rareRequest(session: PeerSession, ctx: ScheduleContext): BlockRequest | null {
-    if (this.critical || session.remotePieces === 'all') return null;
+    if (this.critical || session.isSeed) return null;
     return (
       this.continueActive(session, ctx.picker, 1, () => true, false) ??
       this.startNew(session, 1, ctx, 1, () => false)
