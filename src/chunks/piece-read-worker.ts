@@ -17,15 +17,20 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
-let source: { files: Blob[]; geometry: PieceGeometry; pieceKey: CryptoKey | null } | null = null;
+const sources = new Map<number, { files: Blob[]; geometry: PieceGeometry; pieceKey: CryptoKey | null }>();
 
 scope.onmessage = ({ data: request }) => {
   if (request.type === 'open') {
-    const { files, pieceLength, fileSizes, pieceKey } = request;
-    source = { files, geometry: { pieceLength, files: fileSizes.map((size) => ({ size })) }, pieceKey };
+    const { source, files, pieceLength, fileSizes, pieceKey } = request;
+    sources.set(source, { files, geometry: { pieceLength, files: fileSizes.map((size) => ({ size })) }, pieceKey });
+    return;
+  }
+  if (request.type === 'close') {
+    sources.delete(request.source);
     return;
   }
   const { id, index } = request;
+  const source = sources.get(request.source);
   if (!source) {
     scope.postMessage({ type: 'failed', id, code: 'unavailable', message: 'no files to read from' });
     return;

@@ -6,7 +6,7 @@ import { StorageError, type PieceIndex } from './piece-store.ts';
 /** Reads a seed's pieces, as the swarm carries them, from the dropped files. */
 export interface PieceReader {
   read(index: PieceIndex): Promise<Uint8Array>;
-  /** Releases what reading holds (a worker: ended, its pending reads rejected). The owner reads no more. */
+  /** Releases what reading holds (in the worker: its files, and the worker itself after the last reader; pending reads are rejected). The owner reads no more. */
   close(): void;
 }
 
@@ -19,61 +19,78 @@ export const directPieceReader: OpenPieceReader = (files, geometry, pieceKey) =>
 });
 
 interface PendingRead {
+  reader: WorkerPieceReader;
+  source: number;
   index: PieceIndex;
   resolve: (piece: Uint8Array) => void;
   reject: (error: unknown) => void;
 }
 
 /**
- * Reads in a worker (`piece-read-worker.ts`), which gets the File handles
- * once and sends each piece back transferred, so the page's main thread
- * neither slices, reads nor encrypts. If the worker fails, reads go on here.
+ * The one worker (`piece-read-worker.ts`) that reads for every share this
+ * page seeds from files: started by the first reader, ended when the last
+ * one closes, so seeding several shares costs one thread, not one each.
+ * Each reader is a numbered source in it. If the worker fails, every
+ * reader goes on reading on the page, and the next reader starts a new one.
  */
-export class WorkerPieceReader implements PieceReader {
-  private worker: Worker | null;
+class ReadWorker {
+  private readonly worker: Worker;
+  private readonly readers = new Map<number, WorkerPieceReader>();
   private readonly pending = new Map<number, PendingRead>();
+  private nextSource = 0;
   private nextId = 0;
-  private readonly direct: PieceReader;
-  private closed = false;
 
-  constructor(files: readonly Blob[], geometry: PieceGeometry, pieceKey: CryptoKey | null) {
-    this.direct = directPieceReader(files, geometry, pieceKey);
-    const worker = new Worker(new URL('./piece-read-worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (event: MessageEvent<PieceReadReply>) => this.settle(event.data);
-    worker.onerror = (event) => {
+  constructor(private readonly ended: (worker: ReadWorker) => void) {
+    this.worker = new Worker(new URL('./piece-read-worker.ts', import.meta.url), { type: 'module' });
+    this.worker.onmessage = (event: MessageEvent<PieceReadReply>) => this.settle(event.data);
+    this.worker.onerror = (event) => {
       event.preventDefault();
-      this.fallBack(`piece reader failed: ${event.message}`);
+      this.fail(`piece reader failed: ${event.message}`);
     };
-    worker.onmessageerror = () => this.fallBack('unreadable message from the piece reader');
-    const open: PieceReadRequest = {
+    this.worker.onmessageerror = () => this.fail('unreadable message from the piece reader');
+  }
+
+  open(reader: WorkerPieceReader, files: readonly Blob[], geometry: PieceGeometry, pieceKey: CryptoKey | null): number {
+    const source = this.nextSource++;
+    this.readers.set(source, reader);
+    this.post({
       type: 'open',
+      source,
       files: [...files],
       pieceLength: geometry.pieceLength,
       fileSizes: geometry.files.map((f) => f.size),
       pieceKey,
-    };
-    worker.postMessage(open);
-    this.worker = worker;
+    });
+    return source;
   }
 
-  read(index: PieceIndex): Promise<Uint8Array> {
-    if (this.closed) return Promise.reject(new StorageError('unavailable', 'piece reader closed'));
-    const worker = this.worker;
-    if (!worker) return this.direct.read(index);
+  read(source: number, index: PieceIndex): Promise<Uint8Array> {
+    const reader = this.readers.get(source)!;
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { index, resolve, reject });
-      const request: PieceReadRequest = { type: 'read', id, index };
-      worker.postMessage(request);
+      this.pending.set(id, { reader, source, index, resolve, reject });
+      this.post({ type: 'read', source, id, index });
     });
   }
 
-  close(): void {
-    this.closed = true;
-    this.worker?.terminate();
-    this.worker = null;
-    for (const { reject } of this.pending.values()) reject(new StorageError('unavailable', 'piece reader closed'));
-    this.pending.clear();
+  /** The source's pending reads are rejected; the last source to close ends the worker. */
+  close(source: number): void {
+    this.readers.delete(source);
+    for (const [id, read] of this.pending) {
+      if (read.source !== source) continue;
+      this.pending.delete(id);
+      read.reject(new StorageError('unavailable', 'piece reader closed'));
+    }
+    if (this.readers.size > 0) {
+      this.post({ type: 'close', source });
+      return;
+    }
+    this.worker.terminate();
+    this.ended(this);
+  }
+
+  private post(request: PieceReadRequest): void {
+    this.worker.postMessage(request);
   }
 
   private settle(reply: PieceReadReply): void {
@@ -84,11 +101,55 @@ export class WorkerPieceReader implements PieceReader {
     else read.reject(new StorageError(reply.code, reply.message));
   }
 
-  private fallBack(why: string): void {
+  private fail(why: string): void {
     console.warn(`shoal: ${why}; reading pieces on the page`);
-    this.worker?.terminate();
-    this.worker = null;
-    for (const { index, resolve, reject } of this.pending.values()) this.direct.read(index).then(resolve, reject);
+    this.worker.terminate();
+    this.ended(this);
+    for (const reader of this.readers.values()) reader.lostWorker();
+    this.readers.clear();
+    for (const { reader, index, resolve, reject } of this.pending.values()) reader.read(index).then(resolve, reject);
     this.pending.clear();
+  }
+}
+
+let readWorker: ReadWorker | null = null;
+
+function sharedReadWorker(): ReadWorker {
+  return (readWorker ??= new ReadWorker((ended) => {
+    if (readWorker === ended) readWorker = null;
+  }));
+}
+
+/**
+ * Reads in the page's piece-reading worker, which gets the File handles
+ * once and sends each piece back transferred, so the page's main thread
+ * neither slices, reads nor encrypts. If the worker fails, reads go on here.
+ */
+export class WorkerPieceReader implements PieceReader {
+  private readonly direct: PieceReader;
+  private inWorker: { worker: ReadWorker; source: number } | null;
+  private closed = false;
+
+  constructor(files: readonly Blob[], geometry: PieceGeometry, pieceKey: CryptoKey | null) {
+    this.direct = directPieceReader(files, geometry, pieceKey);
+    const worker = sharedReadWorker();
+    this.inWorker = { worker, source: worker.open(this, files, geometry, pieceKey) };
+  }
+
+  read(index: PieceIndex): Promise<Uint8Array> {
+    if (this.closed) return Promise.reject(new StorageError('unavailable', 'piece reader closed'));
+    const inWorker = this.inWorker;
+    return inWorker ? inWorker.worker.read(inWorker.source, index) : this.direct.read(index);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.inWorker?.worker.close(this.inWorker.source);
+    this.inWorker = null;
+  }
+
+  /** The worker failed: read on the page from now on. */
+  lostWorker(): void {
+    this.inWorker = null;
   }
 }

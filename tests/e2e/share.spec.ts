@@ -69,6 +69,40 @@ test('a seed whose piece-reading worker cannot load reads its pieces on the page
   await seeder.context.close();
 });
 
+test('one worker reads for every share a page seeds, and ends with the last of them', async ({ browser }) => {
+  const files = [randomTestFile('first-2MiB.bin', 2 * 1024 * 1024), randomTestFile('second-2MiB.bin', 2 * 1024 * 1024)];
+  const seeder = await newPeerPage(browser);
+  const links = [await share(seeder.page, [files[0]])];
+  // The second share from the same page, without reloading it (`share` would).
+  await seeder.page.locator('input[data-picker=files]').setInputFiles(files[1].path);
+  await expect(seeder.page.getByTestId('share-link')).toHaveCount(2, { timeout: 60_000 });
+  links.push((await seeder.page.getByTestId('share-link').first().getAttribute('href'))!);
+  expect(new Set(links).size).toBe(2);
+  const readers = () => seeder.page.workers().filter((w) => w.url().includes('piece-read-worker')).length;
+  expect(readers()).toBe(1);
+
+  // Both shares are served through it.
+  const leecher = await newPeerPage(browser);
+  for (const [i, link] of links.entries()) {
+    await leecher.page.goto(link);
+    await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+    expect((await saveAll(leecher.page)).get(files[i].name)).toBe(files[i].sha256);
+  }
+  await leecher.context.close();
+
+  seeder.page.on('dialog', (dialog) => void dialog.accept());
+  const remove = async (link: string) => {
+    const item = seeder.page.locator(`[data-testid="library-item"][data-swarm-id="${await swarmIdOf(link)}"]`);
+    await item.getByTestId('library-delete').click();
+    await expect(item).toHaveCount(0);
+  };
+  await remove(links[0]);
+  expect(readers()).toBe(1);
+  await remove(links[1]);
+  await expect.poll(readers).toBe(0);
+  await seeder.context.close();
+});
+
 test('a bad link shows a clear error', async ({ browser }) => {
   const { page, context } = await newPeerPage(browser);
   await page.goto('/#garbage');
