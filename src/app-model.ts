@@ -25,6 +25,7 @@ export type ShoalErrorCode =
   | 'manifest-mismatch'
   | 'storage-full'
   | 'hashing-failed'
+  | 'source-unreadable'
   | 'save-failed'
   | 'stream-unavailable'
   | 'unknown';

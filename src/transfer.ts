@@ -116,6 +116,11 @@ export class Transfer implements RoomListener {
       changed();
     });
     events.on('storageFailed', (error) => this.storageFailed(error));
+    events.on('readFailed', (error) => {
+      if (this.error?.code === 'source-unreadable') return;
+      this.error = { code: 'source-unreadable', detail: error.message };
+      changed();
+    });
   }
 
   get store(): PieceStore {

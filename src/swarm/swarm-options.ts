@@ -48,4 +48,6 @@ export interface SwarmEvents {
   peerBanned(peer: PeerId): void;
   completed(): void;
   storageFailed(error: StorageError): void;
+  /** A piece we hold could not be read to send it (a seed's file moved or changed); the peer was told no. */
+  readFailed(error: StorageError): void;
 }

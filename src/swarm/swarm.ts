@@ -509,11 +509,18 @@ export class Swarm {
     for (const other of this.sessions.values()) this.schedule(other);
   }
 
-  private readBlock(session: PeerSession, request: BlockRequest): Promise<Uint8Array | null> {
-    if (!this.have?.has(request.index)) return Promise.resolve(null);
+  /** The block to send, or null to refuse it (the peer then asks someone else at once). */
+  private async readBlock(session: PeerSession, request: BlockRequest): Promise<Uint8Array | null> {
+    if (!this.have?.has(request.index)) return null;
     // Only the original source holds back repeats. A peer that finished downloading must serve
     // everything: once the source is gone it may be the only holder of a piece.
-    if (!this.uploader.claim(session.remotePeerId!, request, this.sourceSeed)) return Promise.resolve(null);
-    return this.uploader.readBlock(request);
+    if (!this.uploader.claim(session.remotePeerId!, request, this.sourceSeed)) return null;
+    try {
+      return await this.uploader.readBlock(request);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+      this.events.emit('readFailed', error);
+      return null;
+    }
   }
 }

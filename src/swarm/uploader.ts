@@ -224,11 +224,14 @@ export class Uploader {
         this.pieceCache.delete(this.pieceCache.keys().next().value!);
       }
     }
-    const bytes = await piece;
-    if (!bytes) {
-      this.pieceCache.delete(request.index);
-      return null;
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await piece;
+    } finally {
+      // A failed or missing read is not kept: the next request reads again.
+      if (!bytes && this.pieceCache.get(request.index) === piece) this.pieceCache.delete(request.index);
     }
+    if (!bytes) return null;
     const block = bytes.subarray(request.begin, request.begin + request.length);
     if (!this.opts.corruptUploads) return block;
     const corrupted = block.slice();

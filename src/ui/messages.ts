@@ -192,6 +192,8 @@ export const en = {
   errorStorageFull:
     'Your browser ran out of storage space, so the download is paused. Every verified piece is kept. Free some space (delete items from your library below the share area) — Shoal retries by itself, or press Retry.',
   errorHashingFailed: (detail: string) => `Could not read the files to share: ${detail}`,
+  errorSourceUnreadable: (detail: string) =>
+    `Shoal can no longer read the files you shared, so it cannot send them (${detail}). If they were moved, changed or deleted, share them again.`,
   errorSaveFailed: (detail: string) => `Could not save the file: ${detail}`,
   errorStreamUnavailable: (detail: string) => `This file cannot be played here yet: ${detail}`,
   errorUnknown: (detail: string) => `Something went wrong: ${detail}`,
@@ -225,6 +227,8 @@ export function errorMessage(code: ShoalErrorCode, detail: string): string {
       return msg.errorStorageFull;
     case 'hashing-failed':
       return msg.errorHashingFailed(detail);
+    case 'source-unreadable':
+      return msg.errorSourceUnreadable(detail);
     case 'save-failed':
       return msg.errorSaveFailed(detail);
     case 'stream-unavailable':

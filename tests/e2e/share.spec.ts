@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { utimesSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { makeTestFile, newPeerPage, randomTestFile, saveAll, selectedCandidateAddresses, share, swarmIdOf } from './fixtures.ts';
 import { waitForStoredPieces } from './persistence-helpers.ts';
@@ -100,6 +102,26 @@ test('one worker reads for every share a page seeds, and ends with the last of t
   expect(readers()).toBe(1);
   await remove(links[1]);
   await expect.poll(readers).toBe(0);
+  await seeder.context.close();
+});
+
+test('a seed whose shared file changed on disk says it cannot send it, and the downloader waits without error', async ({ browser }) => {
+  const file = randomTestFile('changing-1MiB.bin', 1024 * 1024);
+  const seeder = await newPeerPage(browser);
+  // Not kept: the library copy would read the file too, and report its own failure.
+  const link = await share(seeder.page, [file], { notKept: true });
+  // Same size, new bytes and a new modification time: the browser refuses to read the old snapshot.
+  writeFileSync(file.path, randomBytes(1024 * 1024));
+  utimesSync(file.path, new Date(), new Date(Date.now() + 60_000));
+
+  const leecher = await newPeerPage(browser);
+  await leecher.page.goto(link);
+  await expect(seeder.page.getByRole('alert')).toContainText(/can no longer read the files you shared/i, { timeout: 30_000 });
+  await expect(seeder.page.getByRole('alert')).toContainText(/share them again/i);
+  // The downloader has the file list, no piece, and no error of its own: it waits for another source.
+  await expect(leecher.page.getByTestId('download-complete')).toHaveCount(0);
+  expect(await leecher.page.getByRole('alert').count()).toBe(0);
+  await leecher.context.close();
   await seeder.context.close();
 });
 

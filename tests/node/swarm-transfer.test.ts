@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
+import { StorageError } from '../../src/chunks/piece-store.ts';
 import { sha256 } from '../../src/chunks/sha256.ts';
 import type { Channel } from '../../src/swarm/channel.ts';
 import { memoryChannelPair } from '../../src/swarm/memory-channel.ts';
@@ -38,6 +39,16 @@ async function expectStoreHolds(store: MemoryPieceStore, content: Content): Prom
     const stored = await store.get(i);
     // Buffer.equals, not toEqual: deep equality walks typed arrays element by element.
     expect(stored && Buffer.from(stored).equals(content.pieces[i]), `piece ${i}`).toBe(true);
+  }
+}
+
+/** A seed's store whose reads fail, as when a shared file was moved, until `readable`. */
+class UnreadableStore extends MemoryPieceStore {
+  readable = false;
+
+  override async get(index: number): Promise<Uint8Array | undefined> {
+    if (!this.readable) throw new StorageError('unavailable', `could not read piece ${index}: the file moved`);
+    return super.get(index);
   }
 }
 
@@ -295,6 +306,34 @@ describe('two swarms over an in-memory channel', () => {
     const second = await leechFrom(seed, content, rng);
     await expectStoreHolds(second.store, content);
     expect(seed.stats().bytesUploaded).toBe(2 * content.data.byteLength);
+  });
+
+  it('a seed that cannot read a piece refuses it at once and says why, and reads it again later', async () => {
+    const content = await makeContent(seededBytes(4 * PIECE, 8), PIECE);
+    const rng = seededRandom(8);
+    const store = new UnreadableStore();
+    for (let i = 0; i < content.pieces.length; i++) await store.put(i, content.pieces[i]);
+    const seed = swarmFor(content, { seed: true, store, rng });
+    const failures: string[] = [];
+    seed.events.on('readFailed', (error) => failures.push(error.message));
+    const leecherStore = new MemoryPieceStore();
+    const leecher = swarmFor(content, { seed: false, store: leecherStore, rng });
+    const done = completion(leecher);
+    // The owner's periodic tick: a refused piece may be asked for again from the next tick on.
+    const ticker = setInterval(() => leecher.tick(), 20);
+    try {
+      link(seed, leecher);
+      await expect.poll(() => failures.length).toBeGreaterThan(0);
+      expect(failures[0]).toMatch(/could not read piece \d+: the file moved/);
+      // Refused, not left to time out (the default timeout is 20 s): nothing is still asked of the seed.
+      await expect.poll(() => leecher.stats().peers[0]?.requestsInFlight ?? -1).toBe(0);
+      store.readable = true;
+      await done;
+      await expectStoreHolds(leecherStore, content);
+      expect(leecher.stats().requestsTimedOut).toBe(0);
+    } finally {
+      clearInterval(ticker);
+    }
   });
 
   it('a leecher seeds back: a third peer completes from the leecher alone', async () => {

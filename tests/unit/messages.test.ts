@@ -65,6 +65,7 @@ describe('message catalogues', () => {
       'manifest-mismatch',
       'storage-full',
       'hashing-failed',
+      'source-unreadable',
       'save-failed',
       'unknown',
     ];
