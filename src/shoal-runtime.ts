@@ -137,6 +137,8 @@ export class ShoalRuntime implements ShoalApp {
     await this.ready;
     this.accesses.remember(access);
     const store = new FilePieceStore(made.files, content, (f, geometry, key) => new WorkerPieceReader(f, geometry, key));
+    // The same content shared again from this page (a public share): these files replace the earlier ones.
+    const replaced = this.seedFiles.get(swarmId);
     this.seedFiles.set(swarmId, { store, content });
     if (opts.keepInLibrary) {
       try {
@@ -148,10 +150,11 @@ export class ShoalRuntime implements ShoalApp {
       }
     }
     this.pinned.add(swarmId);
-    // Running from IndexedDB already (e.g. downloaded before, maybe partly)? Restart on the files.
+    // Running from IndexedDB already (e.g. downloaded before, maybe partly), or from the replaced files? Restart on these.
     const running = this.transfers.get(swarmId);
-    if (running && !running.swarm.complete) this.stop(swarmId);
+    if (running && (!running.swarm.complete || replaced)) this.stop(swarmId);
     this.want(swarmId);
+    await replaced?.store.destroy();
     return swarmId;
   }
 

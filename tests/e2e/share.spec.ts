@@ -105,6 +105,38 @@ test('one worker reads for every share a page seeds, and ends with the last of t
   await seeder.context.close();
 });
 
+test('sharing the same public file again from a page seeds from the new copy and lets the old one go', async ({ browser }) => {
+  const file = randomTestFile('twice-1MiB.bin', 1024 * 1024);
+  const seeder = await newPeerPage(browser);
+  const link = await share(seeder.page, [file], { public: true });
+  const id = await swarmIdOf(link);
+  type Runtime = { __shoal: { transfer(id: string): unknown }; __first?: unknown };
+  await seeder.page.waitForFunction((swarmId) => (window as unknown as Runtime).__shoal.transfer(swarmId) !== undefined, id);
+  await seeder.page.evaluate((swarmId) => {
+    const w = window as unknown as Runtime;
+    w.__first = w.__shoal.transfer(swarmId);
+  }, id);
+
+  await seeder.page.locator('input[data-picker=files]').setInputFiles(file.path);
+  // The swarm restarts on the new files.
+  await seeder.page.waitForFunction((swarmId) => {
+    const w = window as unknown as Runtime;
+    const now = w.__shoal.transfer(swarmId);
+    return now !== undefined && now !== w.__first;
+  }, id);
+  const leecher = await newPeerPage(browser);
+  await leecher.page.goto(link);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  expect((await saveAll(leecher.page)).get(file.name)).toBe(file.sha256);
+  await leecher.context.close();
+
+  // Nothing of the first copy is left reading: deleting the share ends the reading worker.
+  seeder.page.on('dialog', (dialog) => void dialog.accept());
+  await seeder.page.locator(`[data-testid="library-item"][data-swarm-id="${id}"]`).getByTestId('library-delete').click();
+  await expect.poll(() => seeder.page.workers().filter((w) => w.url().includes('piece-read-worker')).length).toBe(0);
+  await seeder.context.close();
+});
+
 test('a seed whose shared file changed on disk says it cannot send it, and the downloader waits without error', async ({ browser }) => {
   const file = randomTestFile('changing-1MiB.bin', 1024 * 1024);
   const seeder = await newPeerPage(browser);
