@@ -214,7 +214,7 @@ export class Uploader {
     return true;
   }
 
-  /** The block's bytes, or null when the store does not hold the piece. */
+  /** The block's bytes, or null when the store does not hold the piece; rejects as the store does when it cannot read it. */
   async readBlock(request: BlockRequest): Promise<Uint8Array | null> {
     let piece = this.pieceCache.get(request.index);
     if (!piece) {
