@@ -19,7 +19,6 @@ export const directPieceReader: OpenPieceReader = (files, geometry, pieceKey) =>
 });
 
 interface PendingRead {
-  reader: WorkerPieceReader;
   source: number;
   index: PieceIndex;
   resolve: (piece: Uint8Array) => void;
@@ -65,10 +64,9 @@ class ReadWorker {
   }
 
   read(source: number, index: PieceIndex): Promise<Uint8Array> {
-    const reader = this.readers.get(source)!;
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.pending.set(id, { reader, source, index, resolve, reject });
+      this.pending.set(id, { source, index, resolve, reject });
       this.post({ type: 'read', source, id, index });
     });
   }
@@ -106,8 +104,9 @@ class ReadWorker {
     this.worker.terminate();
     this.ended(this);
     for (const reader of this.readers.values()) reader.lostWorker();
+    // A pending read's source is still open (closing one rejects its reads): its reader now reads on the page.
+    for (const { source, index, resolve, reject } of this.pending.values()) this.readers.get(source)!.read(index).then(resolve, reject);
     this.readers.clear();
-    for (const { reader, index, resolve, reject } of this.pending.values()) reader.read(index).then(resolve, reject);
     this.pending.clear();
   }
 }

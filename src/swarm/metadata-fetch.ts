@@ -74,7 +74,7 @@ export class MetadataFetch<S extends MetadataSource> {
   }
 
   private mayAsk(source: S, now: number): boolean {
-    return !this.asked.has(source) && !(now - (this.refusedAt.get(source) ?? -Infinity) < RETRY_AFTER_MS);
+    return !this.asked.has(source) && now - (this.refusedAt.get(source) ?? -Infinity) >= RETRY_AFTER_MS;
   }
 
   private ask(source: S, guess: boolean): void {
