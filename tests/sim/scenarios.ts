@@ -65,6 +65,7 @@ export interface FlashCrowdResult {
   scenario: 'flash-crowd';
   order: 'rarest' | 'sequential';
   leechers: number;
+  pieces: number;
   fileBytes: number;
   lastCompletionSeconds: number | null;
   fluidBoundSeconds: number;
@@ -92,6 +93,7 @@ export async function flashCrowd(size: ScenarioSize, order: 'rarest' | 'sequenti
     scenario: 'flash-crowd',
     order,
     leechers: size.leechers,
+    pieces: size.pieces,
     fileBytes: F,
     lastCompletionSeconds: last,
     fluidBoundSeconds: bound,

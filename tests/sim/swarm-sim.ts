@@ -1,6 +1,5 @@
-import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import { totalBytes } from '../../src/chunks/manifest.ts';
-import type { PieceStore } from '../../src/chunks/piece-store.ts';
+import type { PieceIndex, PieceStore } from '../../src/chunks/piece-store.ts';
 import { sha256 } from '../../src/chunks/sha256.ts';
 import type { PeerId } from '../../src/swarm/picker.ts';
 import type { SwarmOptions } from '../../src/swarm/swarm-options.ts';
@@ -27,7 +26,7 @@ export interface SimPeer {
   spec: SimPeerSpec;
   host: SimHost;
   swarm: Swarm;
-  store: MemoryPieceStore;
+  store: SharedContentStore;
   online: boolean;
   joinedAtMs: number | null;
   completedAtMs: number | null;
@@ -62,7 +61,7 @@ export class SwarmSim {
 
   addPeer(spec: SimPeerSpec): SimPeer {
     const { content } = this.config;
-    const store = new MemoryPieceStore();
+    const store = new SharedContentStore(content.pieces);
     // Mixed, not the parent's next state: seeding with it would make each peer's stream a shifted copy of another's.
     const peerRandom = seededRandom((Math.floor(this.random() * 0xffffffff) ^ 0x9e3779b9) + peers(this));
     const tracked = this.trackedStore(store);
@@ -167,7 +166,7 @@ export class SwarmSim {
   }
 
   /** Counts store calls as async work the clock must wait for. */
-  private trackedStore(store: MemoryPieceStore): PieceStore {
+  private trackedStore(store: SharedContentStore): PieceStore {
     return {
       get: this.queue.tracked((i: number) => store.get(i)),
       put: this.queue.tracked((i: number, bytes: Uint8Array) => store.put(i, bytes)),
@@ -178,6 +177,35 @@ export class SwarmSim {
 
   fileBytes(): number {
     return totalBytes(this.config.content.manifest);
+  }
+}
+
+/**
+ * Pieces in memory, as MemoryPieceStore, but a piece equal to the content's
+ * is kept as a reference to it: a hundred peers holding a 64 MiB file would
+ * otherwise need 6.4 GB. Anything else (a poisoned piece that got through)
+ * is kept as a copy, so checks against the content still see it.
+ */
+class SharedContentStore implements PieceStore {
+  private readonly pieces = new Map<PieceIndex, Uint8Array>();
+
+  constructor(private readonly content: readonly Uint8Array[]) {}
+
+  async get(index: PieceIndex): Promise<Uint8Array | undefined> {
+    return this.pieces.get(index);
+  }
+
+  async put(index: PieceIndex, bytes: Uint8Array): Promise<void> {
+    const original = this.content[index];
+    this.pieces.set(index, original && Buffer.from(bytes).equals(original) ? original : bytes.slice());
+  }
+
+  async indices(): Promise<PieceIndex[]> {
+    return [...this.pieces.keys()].sort((a, b) => a - b);
+  }
+
+  async destroy(): Promise<void> {
+    this.pieces.clear();
   }
 }
 
