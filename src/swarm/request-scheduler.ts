@@ -51,8 +51,8 @@ export class RequestScheduler {
   readonly verifying = new Set<PieceIndex>();
   /** Peers whose copy of a piece failed verification: fetch it elsewhere if anyone else has it. */
   readonly avoid = new Map<PieceIndex, Set<PeerId>>();
-  /** `peer:index` pairs a peer refused since the last tick: ask for something else meanwhile. */
-  readonly refused = new Set<string>();
+  /** Per peer, the pieces it refused since the last tick: ask for something else meanwhile. */
+  readonly refused = new Map<PeerId, Set<PieceIndex>>();
   /** Pieces choking peers offered us (allowed-fast) that we took up, per peer. */
   private readonly fastOffers = new Map<PeerId, Set<PieceIndex>>();
   critical: { from: PieceIndex; to: PieceIndex } | undefined;
@@ -73,7 +73,9 @@ export class RequestScheduler {
   }
 
   refuse(peer: PeerId, index: PieceIndex): void {
-    this.refused.add(`${peer}:${index}`);
+    let pieces = this.refused.get(peer);
+    if (!pieces) this.refused.set(peer, (pieces = new Set()));
+    pieces.add(index);
   }
 
   /**
@@ -268,7 +270,8 @@ export class RequestScheduler {
 
   /** Avoid a peer for a piece it sent bad data for (unless nobody else has that piece) or just refused. */
   private avoids(index: PieceIndex, peer: PeerId, picker: PiecePicker): boolean {
-    if (this.refused.has(`${peer}:${index}`)) return true;
+    // Asked of every piece a pick scans: no string keys here.
+    if (this.refused.get(peer)?.has(index)) return true;
     const avoided = this.avoid.get(index);
     if (!avoided?.has(peer)) return false;
     return picker.availabilityOf(index) > avoided.size;
