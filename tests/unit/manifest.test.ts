@@ -314,15 +314,20 @@ describe('manifest fuzz', () => {
 });
 
 describe('manifest helpers', () => {
-  it('chooses piece lengths between 64 KiB and 4 MiB for about 1500 pieces', () => {
+  it('chooses piece lengths between 64 KiB and 4 MiB: up to 400 pieces below 256 KiB, up to 2048 from there', () => {
     expect(choosePieceLength(0)).toBe(64 * KiB);
     expect(choosePieceLength(1)).toBe(64 * KiB);
     expect(choosePieceLength(400 * 64 * KiB)).toBe(64 * KiB);
     expect(choosePieceLength(400 * 64 * KiB + 1)).toBe(128 * KiB);
     expect(choosePieceLength(24 * MiB)).toBe(64 * KiB);
     expect(choosePieceLength(64 * MiB)).toBe(256 * KiB);
-    expect(choosePieceLength(256 * MiB)).toBe(1 * MiB);
-    expect(choosePieceLength(400 * 4 * MiB)).toBe(4 * MiB);
+    expect(choosePieceLength(400 * 128 * KiB)).toBe(128 * KiB);
+    expect(choosePieceLength(400 * 128 * KiB + 1)).toBe(256 * KiB);
+    expect(choosePieceLength(256 * MiB)).toBe(256 * KiB);
+    expect(choosePieceLength(512 * MiB)).toBe(256 * KiB);
+    expect(choosePieceLength(512 * MiB + 1)).toBe(512 * KiB);
+    expect(choosePieceLength(2048 * MiB)).toBe(1 * MiB);
+    expect(choosePieceLength(2048 * 4 * MiB)).toBe(4 * MiB);
     expect(choosePieceLength(100 * 1024 * MiB)).toBe(4 * MiB);
     for (const bad of [-1, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 1]) {
       expect(() => choosePieceLength(bad)).toThrow(RangeError);
