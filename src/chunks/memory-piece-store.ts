@@ -15,7 +15,12 @@ export class MemoryPieceStore implements PieceStore {
 
   async put(index: PieceIndex, bytes: Uint8Array): Promise<void> {
     checkPieceIndex(index);
-    this.pieces.set(index, bytes.slice());
+    this.pieces.set(index, this.keep(index, bytes));
+  }
+
+  /** What to hold for a piece put: a copy, as callers may reuse their buffers. */
+  protected keep(_index: PieceIndex, bytes: Uint8Array): Uint8Array {
+    return bytes.slice();
   }
 
   async indices(): Promise<PieceIndex[]> {

@@ -1,4 +1,5 @@
 import { totalBytes } from '../../src/chunks/manifest.ts';
+import { MemoryPieceStore } from '../../src/chunks/memory-piece-store.ts';
 import type { PieceIndex, PieceStore } from '../../src/chunks/piece-store.ts';
 import { sha256 } from '../../src/chunks/sha256.ts';
 import type { PeerId } from '../../src/swarm/picker.ts';
@@ -26,7 +27,7 @@ export interface SimPeer {
   spec: SimPeerSpec;
   host: SimHost;
   swarm: Swarm;
-  store: SharedContentStore;
+  store: MemoryPieceStore;
   online: boolean;
   joinedAtMs: number | null;
   completedAtMs: number | null;
@@ -166,7 +167,7 @@ export class SwarmSim {
   }
 
   /** Counts store calls as async work the clock must wait for. */
-  private trackedStore(store: SharedContentStore): PieceStore {
+  private trackedStore(store: MemoryPieceStore): PieceStore {
     return {
       get: this.queue.tracked((i: number) => store.get(i)),
       put: this.queue.tracked((i: number, bytes: Uint8Array) => store.put(i, bytes)),
@@ -181,31 +182,19 @@ export class SwarmSim {
 }
 
 /**
- * Pieces in memory, as MemoryPieceStore, but a piece equal to the content's
- * is kept as a reference to it: a hundred peers holding a 64 MiB file would
- * otherwise need 6.4 GB. Anything else (a poisoned piece that got through)
- * is kept as a copy, so checks against the content still see it.
+ * A piece equal to the content's is held as a reference to it: a hundred
+ * peers holding a 64 MiB file would otherwise need 6.4 GB. Anything else
+ * (a poisoned piece that got through) is copied, so checks against the
+ * content still see it.
  */
-class SharedContentStore implements PieceStore {
-  private readonly pieces = new Map<PieceIndex, Uint8Array>();
-
-  constructor(private readonly content: readonly Uint8Array[]) {}
-
-  async get(index: PieceIndex): Promise<Uint8Array | undefined> {
-    return this.pieces.get(index);
+class SharedContentStore extends MemoryPieceStore {
+  constructor(private readonly content: readonly Uint8Array[]) {
+    super();
   }
 
-  async put(index: PieceIndex, bytes: Uint8Array): Promise<void> {
+  protected override keep(index: PieceIndex, bytes: Uint8Array): Uint8Array {
     const original = this.content[index];
-    this.pieces.set(index, original && Buffer.from(bytes).equals(original) ? original : bytes.slice());
-  }
-
-  async indices(): Promise<PieceIndex[]> {
-    return [...this.pieces.keys()].sort((a, b) => a - b);
-  }
-
-  async destroy(): Promise<void> {
-    this.pieces.clear();
+    return original && Buffer.from(bytes).equals(original) ? original : super.keep(index, bytes);
   }
 }
 
