@@ -221,17 +221,23 @@ export class ShoalRuntime implements ShoalApp {
     this.files.playheadMoved(swarmId, fileIndex, fraction);
   }
 
+  /**
+   * Newest first, by when each was added: an order that traffic does not
+   * change. Sorted by last activity, two items seeding at once swapped rows
+   * every few seconds, and a click aimed at one row's Delete could land on
+   * the other's.
+   */
   library(): LibraryItem[] {
     return this.held
       .all()
+      .sort((a, b) => b.record.addedAtMs - a.record.addedAtMs)
       .map((entry) =>
         libraryItem(entry, {
           link: this.linkOf(entry.record.swarmId),
           live: this.snapshot(entry.record.swarmId),
           active: this.transfers.has(entry.record.swarmId) || this.otherTabs.has(entry.record.swarmId),
         }),
-      )
-      .sort((a, b) => b.lastActivityAtMs - a.lastActivityAtMs);
+      );
   }
 
   async setSeeding(swarmId: SwarmId, on: boolean): Promise<void> {

@@ -1,4 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import type { LibraryItem, ShoalApp, SwarmId } from '../app-model.ts';
 import { copyLink } from './copy-link.ts';
 import { defineElement } from './define.ts';
@@ -99,7 +100,11 @@ export class ShoalLibraryView extends LitElement {
         ${items.length === 0
           ? html`<p class="muted">${msg.libraryEmpty}</p>`
           : html`<ul>
-              ${items.map((item) => this.#renderItem(app, item))}
+              ${repeat(
+                items,
+                (item) => item.swarmId,
+                (item) => this.#renderItem(app, item),
+              )}
             </ul>`}
       </section>
     `;

@@ -201,6 +201,35 @@ test('deleting a library item removes all its data from IndexedDB', async ({ bro
   await context.close();
 });
 
+test('library rows stay newest first while an older item is busy', async ({ browser }) => {
+  const files = [randomTestFile('older-4MiB.bin', 4 * MiB), randomTestFile('newer-1MiB.bin', 1 * MiB)];
+  const seeder = await newPeerPage(browser);
+  const older = await share(seeder.page, [files[0]]);
+  const olderId = await swarmIdOf(older);
+  await waitForStoredPieces(seeder.page, olderId);
+  const newerId = await swarmIdOf(await share(seeder.page, [files[1]]));
+  const listed = () =>
+    seeder.page.evaluate(() =>
+      (window as unknown as { __shoal: { library(): Array<{ swarmId: string; lastActivityAtMs: number }> } }).__shoal.library(),
+    );
+  const rows = () => seeder.page.getByTestId('library-item').evaluateAll((items) => items.map((item) => item.getAttribute('data-swarm-id')));
+  await expect.poll(rows).toEqual([newerId, olderId]);
+
+  // Only the older item serves a download, so its last activity becomes the latest.
+  const leecher = await newPeerPage(browser);
+  await leecher.page.goto(older);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  await expect
+    .poll(async () => {
+      const [first, second] = await listed();
+      return first.swarmId === newerId ? second.lastActivityAtMs > first.lastActivityAtMs : 'older listed first';
+    })
+    .toBe(true);
+  await expect.poll(rows).toEqual([newerId, olderId]);
+  await leecher.context.close();
+  await seeder.context.close();
+});
+
 test('seeding can be turned off and on per library item', async ({ browser }) => {
   const file = randomTestFile('toggle-1MiB.bin', 1 * MiB);
   const { context, page } = await newPeerPage(browser);
