@@ -94,26 +94,79 @@ export interface PixelBuffer {
   readonly height: number;
 }
 
+/** Rows of the pixel buffer a paint wrote, `top` inclusive, `bottom` exclusive. */
+export interface RowBand {
+  top: number;
+  bottom: number;
+}
+
 /**
  * Writes every cell into the pixel buffer (gaps stay transparent); the
  * caller puts it on the canvas in one call. A cell holding several pieces
  * shows the least finished of them (codes order missing < downloading < had).
  * Touching pixels directly keeps a 16k-piece repaint to a millisecond or so,
  * where one fillRect per cell would parse a colour string per cell.
+ * `shown`, if given (one entry per cell), receives the code painted in each.
  */
-export function paintPieceMap(image: PixelBuffer, states: Uint8Array, layout: PieceMapLayout, colours: Uint32Array): void {
-  const pixels = new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
-  pixels.fill(0);
+export function paintPieceMap(
+  image: PixelBuffer,
+  states: Uint8Array,
+  layout: PieceMapLayout,
+  colours: Uint32Array,
+  shown?: Uint8Array,
+): void {
+  pixelsOf(image).fill(0);
+  paintCells(image, states, layout, colours, shown ?? null, false);
+}
+
+/**
+ * Repaints only the cells whose code differs from `shown`, the codes the
+ * buffer holds from the last paint with this layout and these colours, and
+ * updates `shown`. Returns the rows written (null: nothing changed), so the
+ * caller puts only those on the canvas: a download changes a few cells per
+ * repaint, and repainting all of them cost a second of main thread over a
+ * 1024-piece download.
+ */
+export function repaintChangedCells(
+  image: PixelBuffer,
+  states: Uint8Array,
+  layout: PieceMapLayout,
+  colours: Uint32Array,
+  shown: Uint8Array,
+): RowBand | null {
+  return paintCells(image, states, layout, colours, shown, true);
+}
+
+function paintCells(
+  image: PixelBuffer,
+  states: Uint8Array,
+  layout: PieceMapLayout,
+  colours: Uint32Array,
+  shown: Uint8Array | null,
+  changedOnly: boolean,
+): RowBand | null {
+  const pixels = pixelsOf(image);
   const { pitch, gap, columns, piecesPerCell } = layout;
   const cell = pitch - gap;
   const cellCount = Math.ceil(states.length / piecesPerCell);
+  let band: RowBand | null = null;
   for (let c = 0; c < cellCount; c++) {
-    const colour = colours[cellCode(states, c, piecesPerCell)];
+    const code = cellCode(states, c, piecesPerCell);
+    if (changedOnly && shown![c] === code) continue;
+    if (shown) shown[c] = code;
+    const colour = colours[code];
     const x0 = (c % columns) * pitch;
     const y0 = Math.floor(c / columns) * pitch;
     const x1 = Math.min(image.width, x0 + cell);
-    for (let y = y0; y < Math.min(image.height, y0 + cell); y++) pixels.fill(colour, y * image.width + x0, y * image.width + x1);
+    const y1 = Math.min(image.height, y0 + cell);
+    for (let y = y0; y < y1; y++) pixels.fill(colour, y * image.width + x0, y * image.width + x1);
+    band = band ? { top: Math.min(band.top, y0), bottom: Math.max(band.bottom, y1) } : { top: y0, bottom: y1 };
   }
+  return band;
+}
+
+function pixelsOf(image: PixelBuffer): Uint32Array {
+  return new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
 }
 
 function cellCode(states: Uint8Array, cell: number, piecesPerCell: number): number {

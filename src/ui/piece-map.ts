@@ -8,6 +8,8 @@ import {
   maxMissingAvailability,
   paintPieceMap,
   parseCanvasColour,
+  repaintChangedCells,
+  type PieceMapLayout,
   type PieceMapPalette,
   type Rgba,
 } from './piece-map-paint.ts';
@@ -89,6 +91,8 @@ export class ShoalPieceMap extends LitElement {
   #widthCss = 0;
   /** Reused while the canvas keeps its size, so a repaint allocates nothing. */
   #image: ImageData | null = null;
+  /** What the canvas shows, cell by cell, so a repaint with the same layout and colours writes only what changed. */
+  #shown: { cells: Uint8Array; layout: PieceMapLayout; colours: Uint32Array } | null = null;
   readonly #resize = new ResizeObserver((entries) => {
     this.#widthCss = entries[entries.length - 1].contentRect.width;
     this.#paint();
@@ -122,6 +126,7 @@ export class ShoalPieceMap extends LitElement {
     this.#scheme.removeEventListener('change', this.#onSchemeChange);
     this.#painted = null;
     this.#image = null;
+    this.#shown = null;
     this.#colours = null;
   }
 
@@ -162,18 +167,30 @@ export class ShoalPieceMap extends LitElement {
     }
     const layout = layoutPieceMap(map.pieceCount, this.#widthCss, dpr);
     if (canvas.width !== layout.width || canvas.height !== layout.height) {
+      // Resizing clears the canvas.
       canvas.width = layout.width;
       canvas.height = layout.height;
       canvas.style.width = `${layout.width / dpr}px`;
       canvas.style.height = `${layout.height / dpr}px`;
+      this.#shown = null;
     }
     if (this.#image?.width !== layout.width || this.#image.height !== layout.height) {
       this.#image = context.createImageData(layout.width, layout.height);
+      this.#shown = null;
     }
     if (this.#colours?.dark !== dark) this.#colours = { dark, palette: this.#palette(context) };
     const colours = colourTable(this.#colours.palette, maxMissingAvailability(map.states));
-    paintPieceMap(this.#image, map.states, layout, colours);
-    context.putImageData(this.#image, 0, 0);
+    const cellCount = Math.ceil(map.states.length / layout.piecesPerCell);
+    const shown = this.#shown;
+    if (shown?.cells.length === cellCount && sameLayout(shown.layout, layout) && sameColours(shown.colours, colours)) {
+      const band = repaintChangedCells(this.#image, map.states, layout, colours, shown.cells);
+      if (band) context.putImageData(this.#image, 0, 0, 0, band.top, layout.width, band.bottom - band.top);
+    } else {
+      const cells = new Uint8Array(cellCount);
+      paintPieceMap(this.#image, map.states, layout, colours, cells);
+      context.putImageData(this.#image, 0, 0);
+      this.#shown = { cells, layout, colours };
+    }
     this.#painted = { states: map.states, version: map.version, widthCss: this.#widthCss, dpr, dark };
   }
 
@@ -193,6 +210,22 @@ export class ShoalPieceMap extends LitElement {
       unavailable: resolve(PALETTE_TOKENS.unavailable),
     };
   }
+}
+
+function sameLayout(a: PieceMapLayout, b: PieceMapLayout): boolean {
+  return (
+    a.pitch === b.pitch &&
+    a.gap === b.gap &&
+    a.columns === b.columns &&
+    a.rows === b.rows &&
+    a.piecesPerCell === b.piecesPerCell &&
+    a.width === b.width &&
+    a.height === b.height
+  );
+}
+
+function sameColours(a: Uint32Array, b: Uint32Array): boolean {
+  return a.length === b.length && a.every((colour, code) => colour === b[code]);
 }
 
 defineElement('shoal-piece-map', ShoalPieceMap);

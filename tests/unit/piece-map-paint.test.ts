@@ -7,6 +7,7 @@ import {
   paintPieceMap,
   parseCanvasColour,
   packRgba,
+  repaintChangedCells,
   type PieceMapPalette,
 } from '../../src/ui/piece-map-paint.ts';
 
@@ -141,6 +142,35 @@ describe('paintPieceMap', () => {
     const cell = Math.floor(123 / 4);
     expect(out.at(cell % layout.columns, Math.floor(cell / layout.columns))).toBe(DOWNLOADING);
     expect(out.at(0, 0)).toBe(HAD);
+  });
+});
+
+describe('repaintChangedCells', () => {
+  it('writes only the cells that changed, leaving the buffer as a full paint would', () => {
+    const before = new Uint8Array(1024).fill(1);
+    before[3] = PIECE_HAD;
+    const layout = layoutPieceMap(before.length, 400, 1);
+    const colours = colourTable(palette, 1);
+    const out = image(layout.width, layout.height);
+    const shown = new Uint8Array(before.length);
+    paintPieceMap(out, before, layout, colours, shown);
+    expect(shown[3]).toBe(PIECE_HAD);
+
+    const after = before.slice();
+    after[700] = PIECE_DOWNLOADING;
+    after[701] = PIECE_HAD;
+    // A pixel of an unchanged cell, overwritten: a repaint that touched it would restore it.
+    out.data.fill(9, 0, 4);
+    const band = repaintChangedCells(out, after, layout, colours, shown);
+    const row = Math.floor(700 / layout.columns) * layout.pitch;
+    expect(band).toEqual({ top: row, bottom: row + layout.pitch - layout.gap });
+    expect(out.at(0, 0)).toBe('9,9,9,9');
+    const full = image(layout.width, layout.height);
+    paintPieceMap(full, after, layout, colours);
+    out.data.set(full.data.subarray(0, 4), 0);
+    expect(Buffer.from(out.data).equals(Buffer.from(full.data))).toBe(true);
+    expect([shown[700], shown[701]]).toEqual([PIECE_DOWNLOADING, PIECE_HAD]);
+    expect(repaintChangedCells(out, after, layout, colours, shown)).toBeNull();
   });
 });
 
