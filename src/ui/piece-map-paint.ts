@@ -149,7 +149,8 @@ function paintCells(
   const { pitch, gap, columns, piecesPerCell } = layout;
   const cell = pitch - gap;
   const cellCount = Math.ceil(states.length / piecesPerCell);
-  let band: RowBand | null = null;
+  let top = Infinity;
+  let bottom = -Infinity;
   for (let c = 0; c < cellCount; c++) {
     const code = cellCode(states, c, piecesPerCell);
     if (changedOnly && shown![c] === code) continue;
@@ -160,9 +161,10 @@ function paintCells(
     const x1 = Math.min(image.width, x0 + cell);
     const y1 = Math.min(image.height, y0 + cell);
     for (let y = y0; y < y1; y++) pixels.fill(colour, y * image.width + x0, y * image.width + x1);
-    band = band ? { top: Math.min(band.top, y0), bottom: Math.max(band.bottom, y1) } : { top: y0, bottom: y1 };
+    top = Math.min(top, y0);
+    bottom = Math.max(bottom, y1);
   }
-  return band;
+  return top < bottom ? { top, bottom } : null;
 }
 
 function pixelsOf(image: PixelBuffer): Uint32Array {
