@@ -56,7 +56,7 @@ initLocale();
 const app = document.createElement('shoal-app');
 app.app = runtime;
 document.body.append(app);
-registerServiceWorker(app);
+registerServiceWorker(app, runtime);
 
 /** Same origin by default; a page hosted elsewhere names its server in a meta tag. index.html's first script opens the same URL early. */
 function signalingUrl(): string {

@@ -88,6 +88,8 @@ export class ShoalRuntime implements ShoalApp {
   private readonly wanted = new Map<SwarmId, AbortController>();
   /** Swarms the user opened or shared in this tab: they run whatever the seeding settings say. */
   private readonly pinned = new Set<SwarmId>();
+  /** `openLink` calls still working out the link's access. */
+  private linksOpening = 0;
   private readonly otherTabs = new Map<SwarmId, TransferSnapshot>();
   /** Shares made in this tab: served from the dropped files, whatever the library managed to store. */
   private readonly seedFiles = new Map<SwarmId, { store: FilePieceStore; content: ShareContent }>();
@@ -159,12 +161,33 @@ export class ShoalRuntime implements ShoalApp {
   }
 
   async openLink(fragment: string, opts: { password?: string } = {}): Promise<SwarmId> {
-    // Only a password link needs the library (its key may be kept there): the others open without waiting for it.
-    const access = await accessForLink(fragment, opts.password, async (key) => {
-      await this.ready;
-      return this.accesses.kept(key);
-    });
-    return this.join(access);
+    this.linksOpening++;
+    try {
+      // Only a password link needs the library (its key may be kept there): the others open without waiting for it.
+      const access = await accessForLink(fragment, opts.password, async (key) => {
+        await this.ready;
+        return this.accesses.kept(key);
+      });
+      return this.join(access);
+    } finally {
+      this.linksOpening--;
+      this.notify();
+    }
+  }
+
+  /**
+   * True while this tab is opening a link, or a download it opened has no
+   * verified piece yet: the first piece is what someone who opened a link
+   * waits for, so other work on the network and storage can wait for it.
+   */
+  get awaitingFirstPiece(): boolean {
+    if (this.linksOpening > 0) return true;
+    for (const swarmId of this.pinned) {
+      if (this.seedFiles.has(swarmId) || this.otherTabs.has(swarmId)) continue;
+      const verified = this.transfers.get(swarmId)?.swarm.piecesVerified ?? this.held.get(swarmId)?.have.count() ?? 0;
+      if (verified === 0) return true;
+    }
+    return false;
   }
 
   /**

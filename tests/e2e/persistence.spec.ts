@@ -123,6 +123,30 @@ test('offline after one visit: the app starts, lists the library and saves the r
   await context.close();
 });
 
+test('a page opened through a link installs its offline copy once its first piece is in', async ({ browser }) => {
+  const file = randomTestFile('first-piece-1MiB.bin', 1 * MiB);
+  const seeder = await newPeerPage(browser);
+  const link = await share(seeder.page, [file], { public: true });
+  const id = await swarmIdOf(link);
+  await seeder.context.close();
+
+  const leecher = await newPeerPage(browser);
+  const registered = () => leecher.page.evaluate(async () => (await navigator.serviceWorker.getRegistration()) !== undefined);
+  await leecher.page.goto(link);
+  await expect.poll(async () => (await snapshot(leecher.page, id))?.phase).toBe('waiting-for-peers');
+  // Loaded a while ago: without a first piece to wait for, the worker would be registered by now.
+  await leecher.page.waitForTimeout(1_500);
+  expect(await registered()).toBe(false);
+
+  const reseeder = await newPeerPage(browser);
+  expect(await share(reseeder.page, [file], { public: true })).toBe(link);
+  await expect.poll(registered).toBe(true);
+  expect((await snapshot(leecher.page, id))!.piecesVerified).toBeGreaterThan(0);
+  await leecher.page.evaluate(() => navigator.serviceWorker.ready);
+  await leecher.context.close();
+  await reseeder.context.close();
+});
+
 test('a full store pauses the download with a clear message, keeps every piece, and resumes once freed', async ({
   browser,
 }) => {
