@@ -17,6 +17,12 @@ export interface WebRtcTransportOptions {
    * servers, e.g. node-datachannel's `bindAddress` for Node peers.
    */
   peerConnectionConfig?: Record<string, unknown>;
+  /**
+   * One DTLS certificate for every connection, made ahead of the first one
+   * (`RTCPeerConnection.generateCertificate`). Until it is ready, or once it
+   * expires, each connection makes its own as it offers or answers.
+   */
+  certificate?: Promise<RTCCertificate>;
 }
 
 const DEFAULT_LOW_WATER_MARK = 1024 * 1024;
@@ -25,14 +31,26 @@ const CONNECTION_POLL_MS = 5_000;
 
 /** WebRTC data channels through simple-peer, always with an explicit ICE server list. */
 export class WebRtcTransport implements Transport {
-  constructor(private readonly opts: WebRtcTransportOptions = {}) {}
+  private certificate: RTCCertificate | null = null;
+
+  constructor(private readonly opts: WebRtcTransportOptions = {}) {
+    opts.certificate?.then(
+      (certificate) => (this.certificate = certificate),
+      (error: unknown) => console.warn('shoal: no shared DTLS certificate; each connection makes its own', error),
+    );
+  }
 
   connect(connectOpts: ConnectOptions): PendingConnection {
+    const certificate = this.certificate && this.certificate.expires > Date.now() ? this.certificate : null;
     const peer = new Peer({
       initiator: connectOpts.initiator,
       trickle: true,
-      // Never fall back to simple-peer's default public STUN servers.
-      config: { ...this.opts.peerConnectionConfig, iceServers: connectOpts.iceServers },
+      config: {
+        ...this.opts.peerConnectionConfig,
+        // Never fall back to simple-peer's default public STUN servers.
+        iceServers: connectOpts.iceServers,
+        ...(certificate ? { certificates: [certificate] } : {}),
+      },
       channelConfig: { ordered: true },
     });
     const accept = this.opts.acceptCandidate;

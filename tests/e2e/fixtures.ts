@@ -92,6 +92,15 @@ export async function saveAll(page: Page): Promise<Map<string, string>> {
   return saved;
 }
 
+/** The fingerprints of the DTLS certificates each of the page's connections was configured with, in order. */
+export async function configuredCertificates(page: Page): Promise<string[][]> {
+  return page.evaluate(() =>
+    (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections.map((pc) =>
+      (pc.getConfiguration().certificates ?? []).map((certificate) => certificate.getFingerprints()[0].value!),
+    ),
+  );
+}
+
 /** The local and remote addresses of every open connection's selected ICE candidate pair. */
 export async function selectedCandidateAddresses(page: Page): Promise<Array<{ local: string; remote: string }>> {
   return page.evaluate(async () => {

@@ -1,7 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { utimesSync, writeFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { makeTestFile, newPeerPage, randomTestFile, saveAll, selectedCandidateAddresses, share, swarmIdOf } from './fixtures.ts';
+import {
+  configuredCertificates,
+  makeTestFile,
+  newPeerPage,
+  randomTestFile,
+  saveAll,
+  selectedCandidateAddresses,
+  share,
+  swarmIdOf,
+} from './fixtures.ts';
 import { waitForStoredPieces } from './persistence-helpers.ts';
 
 test('a private share reaches a second browser, verified, and seeds on to a third', async ({ browser }) => {
@@ -48,6 +57,12 @@ test('a private share reaches a second browser, verified, and seeds on to a thir
   const thirdSaved = await saveAll(third.page);
   expect(thirdSaved.get(big.name)).toBe(big.sha256);
   expect(thirdSaved.get(small.name)).toBe(small.sha256);
+
+  // The leecher's connections (to the seeder, then from the third peer) share the one certificate its page made.
+  const certificates = await configuredCertificates(leecher.page);
+  expect(certificates.length).toBeGreaterThanOrEqual(2);
+  for (const configured of certificates) expect(configured).toEqual(certificates[0]);
+  expect(certificates[0]).toHaveLength(1);
 
   await leecher.context.close();
   await third.context.close();
