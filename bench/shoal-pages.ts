@@ -56,15 +56,6 @@ export async function snapshot(peer: Peer, swarmId: string): Promise<SnapshotNum
   })()`)) as SnapshotNumbers;
 }
 
-/** Resolves once the page has verified its first piece (polled every 10 ms). */
-export async function firstPieceVerified(peer: Peer, swarmId: string, timeoutMs: number): Promise<void> {
-  await peer.page.waitForFunction(
-    `((window.__shoal && window.__shoal.snapshot(${JSON.stringify(swarmId)})) || { piecesVerified: 0 }).piecesVerified > 0`,
-    null,
-    { polling: 10, timeout: timeoutMs },
-  );
-}
-
 /** Resolves once the download is complete (every piece verified and stored); fails fast on a transfer error. */
 export async function downloadComplete(peer: Peer, swarmId: string, timeoutMs: number): Promise<void> {
   const handle = await peer.page.waitForFunction(

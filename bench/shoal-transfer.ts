@@ -3,11 +3,11 @@ import { withCpu } from './cpu.ts';
 import { ChromiumTrace } from './chromium-trace.ts';
 import { MainThreadTasks } from './main-thread-tasks.ts';
 import { CpuProfile } from './cpu-profile.ts';
-import { firstPieceTimeline, watchFirstPiece } from './first-piece-timeline.ts';
+import { firstPieceReached, firstPieceTimeline, watchFirstPiece } from './first-piece-timeline.ts';
 import { HeapSampler } from './heap-sampler.ts';
 import { closeAll, launchPeers, type Peer } from './peers.ts';
 import { mbPerSecond } from './report.ts';
-import { downloadComplete, firstPieceVerified, openApp, shareFile, snapshot } from './shoal-pages.ts';
+import { downloadComplete, openApp, shareFile, snapshot } from './shoal-pages.ts';
 
 /**
  * Items 2, 6 and 7, and time to first piece: one seeder browser shares a
@@ -49,7 +49,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       if (profileDir) profiles.push(await CpuProfile.start(await leecher.cdp(), profileName('leecher')));
       if (traceDir) traces.push(await ChromiumTrace.start(await leecher.cdp(), profileName('leecher')));
       await watchFirstPiece(leecher, share.swarmId);
-      await firstPieceVerified(leecher, share.swarmId, timeout);
+      await firstPieceReached(leecher, timeout);
       firstPieceMs = performance.now() - started;
       await downloadComplete(leecher, share.swarmId, timeout);
     });
