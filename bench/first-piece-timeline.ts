@@ -39,7 +39,6 @@ export async function watchFirstPiece(peer: Peer, swarmId: string): Promise<void
     const mark = (name) => { if (t[name] === undefined) t[name] = performance.now(); };
     const follow = (shoal) => {
       mark('stepAppMs');
-      let unsubscribe = null;
       const check = () => {
         const s = shoal.snapshot(id);
         if (!s) return;
@@ -48,11 +47,10 @@ export async function watchFirstPiece(peer: Peer, swarmId: string): Promise<void
         if (s.pieceCount > 0) mark('stepManifestMs');
         if (s.piecesVerified > 0) {
           mark('stepFirstPieceMs');
-          if (unsubscribe) unsubscribe();
-          unsubscribe = () => {};
+          unsubscribe();
         }
       };
-      unsubscribe = shoal.subscribe(check);
+      const unsubscribe = shoal.subscribe(check);
       check();
     };
     if (window.__shoal) follow(window.__shoal);
