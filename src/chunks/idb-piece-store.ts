@@ -1,6 +1,8 @@
 import { clear, get, keys, setMany, type UseStore } from 'idb-keyval';
 import { ownBuffer } from './own-buffer.ts';
+import { PIECES_STORE } from './piece-writer.ts';
 import { relaxedStore } from './relaxed-store.ts';
+import { sharedPieceWriter } from './worker-piece-writer.ts';
 import { StorageError, checkPieceIndex, type PieceIndex, type PieceStore } from './piece-store.ts';
 
 export interface IdbPieceStoreOptions {
@@ -14,7 +16,7 @@ export interface IdbPieceStoreOptions {
 
 interface PendingWrite {
   index: PieceIndex;
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -50,11 +52,19 @@ export function pieceDbName(swarmId: string): string {
  * pieces queue up and go together in the next one, so a fast network costs a
  * transaction per batch rather than per piece. `put` resolves only once its
  * piece is committed, so the swarm never announces a piece a crashed tab
- * could lose (commits are relaxed: see `relaxedStore`).
+ * could lose (commits are relaxed: see `relaxedStore`). Batches after the
+ * first are committed by the page's piece-writing worker (`sharedPieceWriter`).
  */
 export class IdbPieceStore implements PieceStore {
   readonly dbName: string;
   private readonly store: UseStore;
+  /**
+   * The first batch went in through this page's own connection, which opens
+   * (and creates) the database the writer writes into. Its worker would have
+   * to start and open the database first, 100 ms and more on a page still
+   * booting, and the first piece is the one a downloader is waiting for.
+   */
+  private created = false;
   private queue: PendingWrite[] = [];
   private writing = false;
   private destroyed = false;
@@ -64,7 +74,7 @@ export class IdbPieceStore implements PieceStore {
     private readonly opts: IdbPieceStoreOptions = {},
   ) {
     this.dbName = pieceDbName(swarmId);
-    this.store = relaxedStore(this.dbName, 'pieces');
+    this.store = relaxedStore(this.dbName, PIECES_STORE);
   }
 
   async get(index: PieceIndex): Promise<Uint8Array | undefined> {
@@ -114,11 +124,16 @@ export class IdbPieceStore implements PieceStore {
       const batch = this.queue.splice(0, batchLength(this.queue.map((w) => w.bytes.byteLength), MAX_TRANSACTION_BYTES));
       const what = `write pieces ${batch.map((w) => w.index).join(',')}`;
       try {
-        await this.run(what, () => {
+        await this.run(what, async () => {
           if (this.opts.simulateFull?.()) {
             throw new DOMException('simulated full store (test hook)', 'QuotaExceededError');
           }
-          return setMany(batch.map((w): [number, Uint8Array] => [w.index, w.bytes]), this.store);
+          const pieces = batch.map((w): [number, Uint8Array<ArrayBuffer>] => [w.index, w.bytes]);
+          // The first call starts the page's writing worker, alongside the first write.
+          const writer = sharedPieceWriter();
+          if (this.created) return writer.write(this.dbName, pieces);
+          await setMany(pieces, this.store);
+          this.created = true;
         });
         for (const write of batch) write.resolve();
       } catch (error) {

@@ -2,6 +2,7 @@ import { readSharePiece } from './file-piece-reader.ts';
 import type { PieceGeometry } from './piece-layout.ts';
 import type { PieceReadReply, PieceReadRequest } from './piece-read-protocol.ts';
 import { StorageError, type PieceIndex } from './piece-store.ts';
+import { listenToWorker } from './worker-replies.ts';
 
 /** Reads a seed's pieces, as the swarm carries them, from the dropped files. */
 export interface PieceReader {
@@ -41,12 +42,7 @@ class ReadWorker {
 
   constructor(private readonly ended: (worker: ReadWorker) => void) {
     this.worker = new Worker(new URL('./piece-read-worker.ts', import.meta.url), { type: 'module' });
-    this.worker.onmessage = (event: MessageEvent<PieceReadReply>) => this.settle(event.data);
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      this.fail(`piece reader failed: ${event.message}`);
-    };
-    this.worker.onmessageerror = () => this.fail('unreadable message from the piece reader');
+    listenToWorker<PieceReadReply>(this.worker, 'piece reader', (reply) => this.settle(reply), (why) => this.fail(why));
   }
 
   open(reader: WorkerPieceReader, files: readonly Blob[], geometry: PieceGeometry, pieceKey: CryptoKey | null): number {

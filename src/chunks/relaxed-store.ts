@@ -15,14 +15,21 @@ import type { UseStore } from 'idb-keyval';
  * Like idb-keyval's `createStore`, it opens the database on first use and
  * reopens it if the browser closes the connection; unlike it, it gives way
  * when another connection deletes or upgrades the database (an open
- * connection would block that forever), and later calls then fail.
+ * connection would block that forever). What happens next depends on
+ * `ifExists`: by default later calls fail, so nothing recreates what was
+ * deleted; with `ifExists` the store never creates the database, so later
+ * calls open it afresh and fail only if it is gone.
  */
-export function relaxedStore(dbName: string, storeName: string): UseStore {
+export function relaxedStore(dbName: string, storeName: string, { ifExists = false } = {}): UseStore {
   let opening: Promise<IDBDatabase> | undefined;
   const database = (): Promise<IDBDatabase> => {
     if (opening) return opening;
     const request = indexedDB.open(dbName);
-    request.onupgradeneeded = () => request.result.createObjectStore(storeName);
+    request.onupgradeneeded = () => {
+      // Aborting the upgrade fails the open and leaves no database behind.
+      if (ifExists) request.transaction!.abort();
+      else request.result.createObjectStore(storeName);
+    };
     const opened = new Promise<IDBDatabase>((resolve, reject) => {
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(request.error);
@@ -34,9 +41,11 @@ export function relaxedStore(dbName: string, storeName: string): UseStore {
         db.onclose = () => {
           if (opening === opened) opening = undefined;
         };
-        // Another connection deletes or upgrades the database: give way for good,
-        // so later calls fail rather than recreate what was deleted.
-        db.onversionchange = () => db.close();
+        // Another connection deletes or upgrades the database: give way.
+        db.onversionchange = () => {
+          db.close();
+          if (ifExists && opening === opened) opening = undefined;
+        };
       },
       () => {
         if (opening === opened) opening = undefined;

@@ -225,6 +225,80 @@ test('deleting a library item removes all its data from IndexedDB', async ({ bro
   await context.close();
 });
 
+test('a download deleted while its pieces are being written leaves no database behind', async ({ browser }) => {
+  const file = randomTestFile('delete-mid-8MiB.bin', 8 * MiB);
+  const { seeder, leecher, id } = await throttledDownload(browser, file, 10);
+  // To the library, on the home page: the download goes on meanwhile.
+  await leecher.page.getByRole('link', { name: 'Shoal', exact: true }).click();
+  expect((await snapshot(leecher.page, id))!.piecesVerified).toBeLessThan(PIECES_8MIB);
+  leecher.page.on('dialog', (dialog) => void dialog.accept());
+  const item = leecher.page.locator(`[data-testid="library-item"][data-swarm-id="${id}"]`);
+  await item.getByTestId('library-delete').click();
+  await expect(item).toHaveCount(0);
+  await expect.poll(() => storedPieceCount(leecher.page, id)).toBe(-1);
+  await leecher.page.waitForTimeout(1_000);
+  expect(await storedPieceCount(leecher.page, id)).toBe(-1);
+  expect(await libraryHasRecord(leecher.page, id)).toBe(false);
+  await leecher.context.close();
+  await seeder.context.close();
+});
+
+test('the piece-writing worker writes only into a database that exists, and into one deleted and made again', async ({
+  browser,
+}) => {
+  const { context, page } = await newPeerPage(browser);
+  await share(page, [randomTestFile('writer-1MiB.bin', 1 * MiB)]);
+  // The share's library copy started the page's worker; a second one from the same script is driven here directly.
+  await expect.poll(() => page.workers().some((w) => w.url().includes('piece-write-worker'))).toBe(true);
+  const url = page.workers().find((w) => w.url().includes('piece-write-worker'))!.url();
+  const steps = await page.evaluate(async (workerUrl) => {
+    const name = 'shoal-writer-probe';
+    const writer = new Worker(workerUrl, { type: 'module' });
+    let nextId = 0;
+    const write = () =>
+      new Promise<string>((resolve) => {
+        writer.onmessage = (event: MessageEvent<{ type: string }>) => resolve(event.data.type);
+        writer.postMessage({ id: nextId++, dbName: name, pieces: [[0, new Uint8Array(100_000)]] });
+      });
+    const request = <T,>(r: IDBRequest<T> | IDBOpenDBRequest) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result as T);
+        r.onerror = () => reject(r.error);
+      });
+    const make = async () => {
+      const open = indexedDB.open(name);
+      open.onupgradeneeded = () => open.result.createObjectStore('pieces');
+      (await request<IDBDatabase>(open)).close();
+    };
+    const count = async () => {
+      if (!(await indexedDB.databases()).some((d) => d.name === name)) return -1;
+      const db = await request<IDBDatabase>(indexedDB.open(name));
+      const n = await request<number>(db.transaction('pieces').objectStore('pieces').count());
+      db.close();
+      return n;
+    };
+    const gone = () => request(indexedDB.deleteDatabase(name));
+    const out: Array<[string, number]> = [];
+    out.push([await write(), await count()]);
+    await make();
+    out.push([await write(), await count()]);
+    await gone();
+    out.push([await write(), await count()]);
+    await make();
+    out.push([await write(), await count()]);
+    await gone();
+    writer.terminate();
+    return out;
+  }, url);
+  expect(steps).toEqual([
+    ['failed', -1],
+    ['written', 1],
+    ['failed', -1],
+    ['written', 1],
+  ]);
+  await context.close();
+});
+
 test('library rows stay newest first while an older item is busy', async ({ browser }) => {
   const files = [randomTestFile('older-4MiB.bin', 4 * MiB), randomTestFile('newer-1MiB.bin', 1 * MiB)];
   const seeder = await newPeerPage(browser);

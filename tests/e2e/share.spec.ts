@@ -11,7 +11,7 @@ import {
   share,
   swarmIdOf,
 } from './fixtures.ts';
-import { waitForStoredPieces } from './persistence-helpers.ts';
+import { storedPieceCount, waitForStoredPieces } from './persistence-helpers.ts';
 
 test('a private share reaches a second browser, verified, and seeds on to a third', async ({ browser }) => {
   const big = randomTestFile('random-24MiB.bin', 24 * 1024 * 1024);
@@ -44,6 +44,9 @@ test('a private share reaches a second browser, verified, and seeds on to a thir
 
   // The seed reads (and encrypts) its pieces in a worker, not on its page's main thread.
   expect(pieceReadWorkers(seeder.page)).toBe(1);
+  // Both pages commit pieces to IndexedDB from a worker: the seed its library copy, the downloader what it got.
+  expect(workersFrom(seeder.page, 'piece-write-worker')).toBe(1);
+  expect(workersFrom(leecher.page, 'piece-write-worker')).toBe(1);
 
   // The seed's library copy gave way to serving (it copied what it served) and still ends up whole.
   await waitForStoredPieces(seeder.page, await swarmIdOf(link));
@@ -84,6 +87,33 @@ test('a seed whose piece-reading worker cannot load reads its pieces on the page
   expect(warnings.some((text) => /piece reader failed.*reading pieces on the page/.test(text))).toBe(true);
   await leecher.context.close();
   await seeder.context.close();
+});
+
+test('a downloader whose piece-writing worker cannot load stores its pieces on the page', async ({ browser }) => {
+  const file = randomTestFile('random-3MiB.bin', 3 * 1024 * 1024);
+  const seeder = await newPeerPage(browser);
+  const link = await share(seeder.page, [file]);
+  const leecher = await newPeerPage(browser);
+  await leecher.context.route('**/piece-write-worker*', (route) => route.abort());
+  const warnings: string[] = [];
+  leecher.page.on('console', (message) => {
+    if (message.type() === 'warning') warnings.push(message.text());
+  });
+  await leecher.page.goto(link);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  expect(warnings.some((text) => /piece writer failed.*writing pieces on the page/.test(text))).toBe(true);
+  const id = await swarmIdOf(link);
+  const { pieceCount } = await leecher.page.evaluate(
+    (swarmId) => (window as unknown as { __shoal: { snapshot(id: string): { pieceCount: number } } }).__shoal.snapshot(swarmId),
+    id,
+  );
+  expect(await storedPieceCount(leecher.page, id)).toBe(pieceCount);
+  // The pieces are really kept: after a reload, with no seed left, the same bytes are saved from IndexedDB.
+  await seeder.context.close();
+  await leecher.page.reload();
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 30_000 });
+  expect((await saveAll(leecher.page)).get(file.name)).toBe(file.sha256);
+  await leecher.context.close();
 });
 
 test('one worker reads for every share a page seeds, and ends with the last of them', async ({ browser }) => {
@@ -179,7 +209,12 @@ test('a seed whose shared file changed on disk says it cannot send it, and the d
 
 /** The page's piece-reading workers (one at most: every share seeded from files uses the same). */
 function pieceReadWorkers(page: Page): number {
-  return page.workers().filter((worker) => worker.url().includes('piece-read-worker')).length;
+  return workersFrom(page, 'piece-read-worker');
+}
+
+/** The page's workers whose script is named after `script`. */
+function workersFrom(page: Page, script: string): number {
+  return page.workers().filter((worker) => worker.url().includes(script)).length;
 }
 
 test('a bad link shows a clear error', async ({ browser }) => {
