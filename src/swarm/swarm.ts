@@ -502,7 +502,7 @@ export class Swarm {
     if (peer === null || this.sessions.get(peer) !== session) return;
     this.sessions.delete(peer);
     this.picker?.removePeer(peer);
-    this.uploader.peerLeft(peer);
+    this.uploader.peerLeft(peer, (index) => (this.picker?.availabilityOf(index) ?? 0) > 0);
     this.requests.peerLeft(session);
     this.events.emit('peerLeft', peer, error.reason);
     this.askForMetadata();

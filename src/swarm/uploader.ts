@@ -83,9 +83,20 @@ export class Uploader {
     });
   }
 
-  peerLeft(peer: PeerId): void {
+  /**
+   * A peer left. Its copies under way end, and a piece no remaining peer
+   * holds is no longer out: it left with that peer, and holding it back
+   * would refuse every peer still asking for it (one that deleted its
+   * download and came back was refused the pieces it had had, forever).
+   */
+  peerLeft(peer: PeerId, held: (index: PieceIndex) => boolean): void {
     this.dropCopiesTo(peer, 'left');
     this.offers.forget(peer);
+    this.out?.forEach((isOut, index) => {
+      if (!isOut || held(index)) return;
+      this.out![index] = 0;
+      this.notOut++;
+    });
   }
 
   /** Whether to send `session` a block now: a choked peer's offered blocks come after every unchoked peer's. */

@@ -114,6 +114,10 @@ class SimplePeerChannel implements Channel {
     let closeError: Error | undefined;
     peer.on('error', (error) => (closeError = error));
     peer.on('close', () => this.finish(closeError));
+    // simple-peer emits no 'close' when the remote end closes: it tears itself down without
+    // its stream's destroy. Unheard, the session lasted until a send failed or the peer had
+    // been silent for the dead-peer timeout, and the peer could not connect again meanwhile.
+    dataChannel.addEventListener('close', () => this.finish(closeError));
     void this.measureConnection();
   }
 

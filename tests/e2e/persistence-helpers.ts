@@ -22,6 +22,7 @@ export async function setHook(page: Page, name: string, value: unknown): Promise
 interface SnapshotView {
   piecesVerified: number;
   pieceCount: number;
+  peerCount: number;
   piecesResumed: number;
   storagePaused: boolean;
   phase: string;

@@ -225,9 +225,11 @@ test('deleting a library item removes all its data from IndexedDB', async ({ bro
   await context.close();
 });
 
-test('a download deleted while its pieces are being written leaves no database behind', async ({ browser }) => {
+test('a download deleted while its pieces are being written leaves no database, and its link then downloads afresh', async ({
+  browser,
+}) => {
   const file = randomTestFile('delete-mid-8MiB.bin', 8 * MiB);
-  const { seeder, leecher, id } = await throttledDownload(browser, file, 10);
+  const { seeder, leecher, link, id } = await throttledDownload(browser, file, 10);
   // To the library, on the home page: the download goes on meanwhile.
   await leecher.page.getByRole('link', { name: 'Shoal', exact: true }).click();
   expect((await snapshot(leecher.page, id))!.piecesVerified).toBeLessThan(PIECES_8MIB);
@@ -239,6 +241,15 @@ test('a download deleted while its pieces are being written leaves no database b
   await leecher.page.waitForTimeout(1_000);
   expect(await storedPieceCount(leecher.page, id)).toBe(-1);
   expect(await libraryHasRecord(leecher.page, id)).toBe(false);
+  // The seed heard the connection end when it did, not after its peer went silent for 15 s.
+  await expect.poll(async () => (await snapshot(seeder.page, id))!.peerCount, { timeout: 3_000 }).toBe(0);
+
+  // The same page opens the link again. The seed must see the old connection end at once, and
+  // serve again the pieces this peer had announced (no other peer holds them now).
+  await leecher.page.goto(link);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 30_000 });
+  expect(await storedPieceCount(leecher.page, id)).toBe((await snapshot(leecher.page, id))!.pieceCount);
+  expect((await saveAll(leecher.page)).get(file.name)).toBe(file.sha256);
   await leecher.context.close();
   await seeder.context.close();
 });

@@ -101,6 +101,21 @@ describe('Uploader', () => {
     }
   });
 
+  it('holding back, sends again a piece whose every holder left: it is no longer out', () => {
+    const u = uploader();
+    // Piece 2 is never out, so the seed holds back throughout.
+    u.setPieceCount(3, () => 2);
+    expect(u.claim('a', first(0), true)).toBe(true);
+    u.pieceSeen(0, 'a');
+    u.pieceSeen(1, 'c');
+    expect(u.claim('b', first(0), true)).toBe(false);
+    // a leaves; c, still here, holds piece 1 but not piece 0.
+    u.peerLeft('a', (index) => index === 1);
+    expect(u.claim('b', first(0), true)).toBe(true);
+    expect(u.claim('b', last(0), true)).toBe(true);
+    expect(u.claim('d', first(1), true)).toBe(false);
+  });
+
   it('holding back, keeps a copy whose every block was handed over when its peer is choked: those blocks still arrive', () => {
     const u = uploader();
     u.setPieceCount(2, () => 2);
