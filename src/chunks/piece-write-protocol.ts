@@ -1,5 +1,5 @@
 /**
- * Messages between the page (`piece-writer.ts`) and `piece-write-worker.ts`.
+ * Messages between the page (`worker-piece-writer.ts`) and `piece-write-worker.ts`.
  * One write is one transaction on one swarm's piece database.
  */
 

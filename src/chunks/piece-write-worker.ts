@@ -4,7 +4,7 @@ import { directPieceWriter } from './piece-writer.ts';
 /**
  * Commits pieces to IndexedDB off the page's main thread. Putting a value
  * over 64 KiB makes Chromium wrap it in a Blob, and registering that Blob is
- * a synchronous call to the browser process: 5–25 ms each while the
+ * a synchronous call to the browser process: 4–23 ms each while the
  * network threads keep that process busy, so a batch of four pieces held
  * the page for up to 50 ms, its longest task while serving or downloading.
  * Here the wait holds only this thread.
