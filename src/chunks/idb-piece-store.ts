@@ -60,9 +60,10 @@ export class IdbPieceStore implements PieceStore {
   private readonly store: UseStore;
   /**
    * The first batch went in through this page's own connection, which opens
-   * (and creates) the database the writer writes into. Its worker would have
-   * to start and open the database first, 100 ms and more on a page still
-   * booting, and the first piece is the one a downloader is waiting for.
+   * (and creates) the database the writer writes into. The writer's worker
+   * would have to start and open the database first, 100 ms and more on a
+   * page still booting, and the first piece is the one a downloader is
+   * waiting for; the worker starts with the second batch.
    */
   private created = false;
   private queue: PendingWrite[] = [];
@@ -129,9 +130,7 @@ export class IdbPieceStore implements PieceStore {
             throw new DOMException('simulated full store (test hook)', 'QuotaExceededError');
           }
           const pieces = batch.map((w): [number, Uint8Array<ArrayBuffer>] => [w.index, w.bytes]);
-          // The first call starts the page's writing worker, alongside the first write.
-          const writer = sharedPieceWriter();
-          if (this.created) return writer.write(this.dbName, pieces);
+          if (this.created) return sharedPieceWriter().write(this.dbName, pieces);
           await setMany(pieces, this.store);
           this.created = true;
         });
