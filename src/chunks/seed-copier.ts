@@ -74,8 +74,7 @@ export class SeedLibraryCopy {
         await Promise.all(this.writesBehind);
         continue;
       }
-      if (this.opts.arriving()) this.lastActiveAtMs = this.opts.now();
-      const activeAgoMs = this.opts.now() - this.lastActiveAtMs;
+      const activeAgoMs = this.activeAgoMs();
       if (activeAgoMs < this.opts.idleMs) {
         await this.opts.sleep(this.opts.idleMs - activeAgoMs);
         continue;
@@ -85,15 +84,24 @@ export class SeedLibraryCopy {
         if (window.length === perWindow) break;
         window.push(index);
       }
-      for (const index of window) this.missing.delete(index);
-      await Promise.all(
-        window.map(async (index) => {
-          const bytes = await this.files.get(index);
-          if (!bytes) throw new RangeError(`piece ${index} missing from the source store`);
-          await this.store(index, bytes);
-        }),
-      );
+      // One read at a time, the stores overlapping: a downloader's first request then waits behind
+      // at most one read of the copy, and one that arrives mid-window stops the rest of it.
+      const stores: Promise<void>[] = [];
+      for (const index of window) {
+        if (this.activeAgoMs() < this.opts.idleMs) break;
+        this.missing.delete(index);
+        const bytes = await this.files.get(index);
+        if (!bytes) throw new RangeError(`piece ${index} missing from the source store`);
+        stores.push(this.store(index, bytes));
+      }
+      await Promise.all(stores);
     }
+  }
+
+  /** How long since a piece was last read for serving, or a downloader was last seen arriving. */
+  private activeAgoMs(): number {
+    if (this.opts.arriving()) this.lastActiveAtMs = this.opts.now();
+    return this.opts.now() - this.lastActiveAtMs;
   }
 
   private async serve(index: PieceIndex): Promise<Uint8Array | undefined> {

@@ -101,8 +101,16 @@ describe('SeedLibraryCopy', () => {
 
   it('keeps at most one window of pieces in flight, and at least one', async () => {
     const to = new WatchedStore();
-    await new SeedLibraryCopy(await sourceOf(10), to, range(10), options().opts).run();
+    // Held, the library's puts pile up: the window's three, and no more until they settle.
+    to.hold();
+    const running = new SeedLibraryCopy(await sourceOf(10), to, range(10), options().opts).run();
+    await expect.poll(() => to.inFlight).toBe(3);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(to.inFlight).toBe(3);
+    to.release();
+    await running;
     expect(to.maxInFlight).toBe(3);
+    expect(await to.indices()).toEqual(range(10));
     const tiny = new WatchedStore();
     await new SeedLibraryCopy(await sourceOf(3), tiny, range(3), options({ windowBytes: 1 }).opts).run();
     expect(tiny.maxInFlight).toBe(1);
@@ -150,6 +158,34 @@ describe('SeedLibraryCopy', () => {
     // Seen connecting at 0, 1 and 2 s; the copy starts a whole idle period after the last of these.
     expect(clock.sleeps).toEqual([IDLE_MS, IDLE_MS, IDLE_MS]);
     expect(clock.ms).toBe(3000);
+  });
+
+  it('reads a window one piece at a time, and stops it when a downloader arrives', async () => {
+    const from = await sourceOf(6);
+    const to = new WatchedStore();
+    let connecting = false;
+    const { opts, clock } = options({ arriving: () => connecting, windowBytes: 6 * PIECE });
+    const readsWhileConnecting: number[] = [];
+    const get = from.get.bind(from);
+    from.get = async (index) => {
+      if (connecting) readsWhileConnecting.push(index);
+      // A downloader turns up while the copy reads its second piece.
+      if (from.reads.size === 1) connecting = true;
+      return get(index);
+    };
+    const readBeforeWaiting: number[] = [];
+    opts.sleep = async (ms) => {
+      readBeforeWaiting.push(from.reads.size);
+      clock.sleeps.push(ms);
+      clock.ms += ms;
+      connecting = false;
+    };
+    await new SeedLibraryCopy(from, to, range(6), opts).run();
+    // The second read was under way when the downloader came; the window's other four waited for the idle copy.
+    expect(readBeforeWaiting).toEqual([2]);
+    expect(readsWhileConnecting).toEqual([]);
+    expect(clock.sleeps).toEqual([IDLE_MS]);
+    expect(await to.indices()).toEqual(range(6));
   });
 
   it('stores a served piece only once the page has had its turn, not in the task that served it', async () => {
