@@ -10,6 +10,7 @@ import {
 import { chooseCipherPieceLength, plainPieceLength } from './piece-cipher.ts';
 import { SHA256_BYTES } from './sha256.ts';
 import { CodedError } from '../coded-error.ts';
+import { listenToWorker } from './worker-replies.ts';
 
 export interface HashInput {
   file: File;
@@ -125,17 +126,16 @@ function runWorker(request: HashRequest, total: number, opts: HashOptions): Prom
     };
     const onAbort = (): void => finish(() => reject(abortError()));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    worker.onmessage = (event: MessageEvent<HashReply>) => {
-      const reply = event.data;
-      if (reply.type === 'progress') opts.onProgress?.(reply.bytesHashed, total);
-      else if (reply.type === 'done') finish(() => resolve(new Uint8Array(reply.pieceHashes)));
-      else finish(() => reject(new HashError(reply.code === 'read-failed' ? 'read-failed' : 'worker-failed', reply.message)));
-    };
-    worker.onerror = (event) => {
-      event.preventDefault();
-      finish(() => reject(new HashError('worker-failed', `hashing worker failed: ${event.message}`)));
-    };
-    worker.onmessageerror = () => finish(() => reject(new HashError('worker-failed', 'unreadable message from hashing worker')));
+    listenToWorker<HashReply>(
+      worker,
+      'hashing worker',
+      (reply) => {
+        if (reply.type === 'progress') opts.onProgress?.(reply.bytesHashed, total);
+        else if (reply.type === 'done') finish(() => resolve(new Uint8Array(reply.pieceHashes)));
+        else finish(() => reject(new HashError(reply.code === 'read-failed' ? 'read-failed' : 'worker-failed', reply.message)));
+      },
+      (why) => finish(() => reject(new HashError('worker-failed', why))),
+    );
     worker.postMessage(request);
   });
 }

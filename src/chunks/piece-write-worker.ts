@@ -19,7 +19,7 @@ const scope = globalThis as unknown as WorkerScope;
 const writer = directPieceWriter();
 
 scope.onmessage = ({ data: { id, dbName, pieces } }) => {
-  // IndexedDB copied each value as it was put, so the buffers can go back at once.
+  // IndexedDB copies each value as it is put; the buffers go back with the reply, to be filled again.
   const buffers = pieces.map(([, bytes]) => bytes.buffer);
   writer.write(dbName, pieces).then(
     () => scope.postMessage({ type: 'written', id, buffers }, buffers),
