@@ -88,22 +88,23 @@ export interface SessionOptions {
   mayUpload?: (bytes: number) => boolean;
   /** Of the queued uploads, the one with the lowest value goes next (e.g. the piece's availability); default: in order. */
   uploadPriority?: (index: PieceIndex) => number;
-  /** Ends the task after every run of `UPLOAD_RUN_BLOCKS` blocks sent, so a page stays responsive; default: never. */
+  /** Ends the task after every `UPLOAD_RUN_BYTES` sent, so a page stays responsive; default: never. */
   yieldToPage?: () => Promise<void>;
 }
 
-const DEFAULT_MAX_QUEUED_UPLOADS = 512;
+/** 8 MiB of blocks: twice the deepest pipeline a downloader keeps (see RequestScheduler). */
+const DEFAULT_MAX_QUEUED_UPLOADS = 64;
 /**
- * Blocks sent in one task before yielding (256 KiB, a few ms of sends).
- * Without a break, the task in which a piece's bytes arrived went on
- * sending up to the channel's limit: about 90 blocks at loopback rates.
+ * Bytes sent in one task before yielding (a few ms of sends). Without a
+ * break, the task in which a piece's bytes arrived went on sending up to the
+ * channel's limit: about 1.4 MiB at loopback rates.
  */
-const UPLOAD_RUN_BLOCKS = 16;
+const UPLOAD_RUN_BYTES = 256 * 1024;
 const METADATA_CHUNK_BYTES = 128 * 1024;
 
 /**
  * Where every session encodes its outgoing frames: channels copy a frame as
- * it is sent, and a new buffer per 16 KiB block cost the seed about a
+ * it is sent, and a new buffer per (then 16 KiB) block cost the seed about a
  * quarter of a millisecond each in Chromium (every fresh page faults in),
  * about a second of its main thread per 64 MiB served.
  */
@@ -476,7 +477,8 @@ export class PeerSession {
         this.send({ type: 'block', index: request.index, begin: request.begin, data });
         this.uploadRate.add(data.byteLength);
         this.opts.events.uploaded(this, data.byteLength);
-        if (++sentInRun === UPLOAD_RUN_BLOCKS && this.opts.yieldToPage) {
+        sentInRun += data.byteLength;
+        if (sentInRun >= UPLOAD_RUN_BYTES && this.opts.yieldToPage) {
           sentInRun = 0;
           await this.opts.yieldToPage();
         }

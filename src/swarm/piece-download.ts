@@ -3,7 +3,7 @@ import type { BlockRequest } from './peer-session.ts';
 import type { PeerId, PieceIndex } from './picker.ts';
 
 /**
- * One piece being assembled from 16 KiB blocks, possibly from several peers.
+ * One piece being assembled from blocks, possibly from several peers.
  * Tracks who was asked for each block and who sent it, so a piece that fails
  * verification can be blamed on its senders.
  */

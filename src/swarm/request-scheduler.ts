@@ -5,26 +5,26 @@ import { PieceDownload } from './piece-download.ts';
 import type { PeerId, PiecePicker, PieceIndex } from './picker.ts';
 import { BLOCK_BYTES } from './wire.ts';
 
-const MIN_PIPELINE_BLOCKS = 4;
+const MIN_PIPELINE_BYTES = 64 * 1024;
 /**
- * However slow a peer has been so far, a whole piece (up to this many blocks)
+ * However slow a peer has been so far, a whole piece (up to this many bytes)
  * may be in flight to it: a piece then comes in one round trip, not one per
  * few blocks. Most of all the first: before the rate is known the pipeline was
- * 4 blocks, and a 256 KiB piece took four round trips through two busy pages.
+ * 64 KiB, and a 256 KiB piece took four round trips through two busy pages.
  */
-const WHOLE_PIECE_MAX_BLOCKS = 64;
-const MAX_PIPELINE_BLOCKS = 256;
+const WHOLE_PIECE_MAX_BYTES = 1024 * 1024;
+const MAX_PIPELINE_BYTES = 4 * 1024 * 1024;
 /** Keep about this much of a peer's measured rate in flight. */
 const PIPELINE_SECONDS = 0.5;
 const ENDGAME_MAX_ASKS = 2;
 /** Pieces picked at random before rarest-first takes over. */
 const RANDOM_FIRST_PIECES = 4;
 /**
- * Blocks past the pipeline depth a peer may be asked for when they belong to
+ * Bytes past the pipeline depth a peer may be asked for when they belong to
  * pieces no other neighbour has: a rare piece should not wait for a pipeline
  * slot (100-peer flash crowd 1.70 / 1.72 → 1.68 / 1.68 of the fluid bound, two seeds).
  */
-const RARE_EXTRA_BLOCKS = 8;
+const RARE_EXTRA_BYTES = 128 * 1024;
 /** A pipeline is topped up once this share of it is free (at least one block), so one request message names many blocks. */
 const REFILL_FRACTION = 1 / 4;
 /** Offered pieces held per choking peer; more offers from it are ignored, so a peer cannot pile them up. */
@@ -125,9 +125,9 @@ export class RequestScheduler {
   }
 
   private pipelineDepth(session: PeerSession, manifest: Manifest): number {
-    const wholePiece = Math.min(WHOLE_PIECE_MAX_BLOCKS, Math.ceil(manifest.pieceLength / BLOCK_BYTES));
-    const wanted = Math.ceil((session.downloadRate.bytesPerSecond() * PIPELINE_SECONDS) / BLOCK_BYTES);
-    return Math.max(MIN_PIPELINE_BLOCKS, wholePiece, Math.min(MAX_PIPELINE_BLOCKS, wanted));
+    const wholePiece = Math.min(WHOLE_PIECE_MAX_BYTES, manifest.pieceLength);
+    const wanted = session.downloadRate.bytesPerSecond() * PIPELINE_SECONDS;
+    return Math.ceil(Math.max(MIN_PIPELINE_BYTES, wholePiece, Math.min(MAX_PIPELINE_BYTES, wanted)) / BLOCK_BYTES);
   }
 
   /**
@@ -141,7 +141,7 @@ export class RequestScheduler {
     const depth = this.pipelineDepth(session, ctx.manifest);
     const refilling = session.inflight.size <= depth - Math.max(1, Math.floor(depth * REFILL_FRACTION));
     const batch: BlockRequest[] = [];
-    while (session.inflight.size + batch.length < depth + RARE_EXTRA_BLOCKS) {
+    while (session.inflight.size + batch.length < depth + Math.ceil(RARE_EXTRA_BYTES / BLOCK_BYTES)) {
       const room = depth - session.inflight.size - batch.length;
       const request = refilling && room > 0 ? this.nextRequest(session, room, ctx) : this.rareRequest(session, ctx);
       if (!request) return batch.length === 0 && session.inflight.size === 0 ? null : batch;

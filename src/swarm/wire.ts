@@ -10,17 +10,29 @@ import { CodedError } from '../coded-error.ts';
 
 export type PieceIndex = number;
 
-/** 2: a request names a run of blocks, not one. 3: allowed-fast (an older peer would close on its tag). */
-export const PROTOCOL_VERSION = 3;
+/**
+ * 2: a request names a run of blocks, not one. 3: allowed-fast (an older peer
+ * would close on its tag). 4: 128 KiB blocks (an older peer would reject them).
+ */
+export const PROTOCOL_VERSION = 4;
 /** Chromium's data channel `maxMessageSize`; no frame may exceed it. */
 export const MAX_FRAME_BYTES = 262144;
-export const BLOCK_BYTES = 16384;
+/**
+ * A block is one data-channel message, and Chromium's cost per message is
+ * high: the raw channel spent 12.7 CPU s per 64 MiB in 16 KiB messages
+ * against 10.4 in 256 KiB ones, and a transfer here is CPU-bound. With
+ * 128 KiB blocks instead of BitTorrent's 16 KiB a 64 MiB transfer took
+ * 19.6 instead of 22.5 Chromium CPU s and ran 6.05 instead of 5.32 MB/s
+ * (medians of five alternating runs). The frame, header included, stays
+ * under MAX_FRAME_BYTES.
+ */
+export const BLOCK_BYTES = 128 * 1024;
 /**
  * The most one request may ask for: a run of consecutive blocks of one
  * piece. Asking block by block cost the downloader one data-channel send
- * per 16 KiB, a measurable share of its main thread.
+ * per block, a measurable share of its main thread.
  */
-export const MAX_REQUEST_BYTES = 64 * BLOCK_BYTES;
+export const MAX_REQUEST_BYTES = 1024 * 1024;
 export const SWARM_ID_BYTES = 32;
 export const PEER_ID_BYTES = 16;
 

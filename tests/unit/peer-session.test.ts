@@ -183,7 +183,7 @@ describe('PeerSession', () => {
     expect(blocks()).toBe(4);
   });
 
-  it('yields to the page after every run of 16 blocks it sends, then goes on', async () => {
+  it('yields to the page after every 256 KiB it sends, then goes on', async () => {
     const [a, b] = memoryChannelPair();
     const remote = rawRemote(b);
     let sent = 0;
@@ -199,11 +199,11 @@ describe('PeerSession', () => {
     remote.handshake();
     await flush();
     s.setChoking(false);
-    for (let i = 0; i < 40; i++) remote.send({ type: 'request', index: 0, begin: i * BLOCK_BYTES, length: BLOCK_BYTES });
+    for (let i = 0; i < 5; i++) remote.send({ type: 'request', index: 0, begin: i * BLOCK_BYTES, length: BLOCK_BYTES });
     for (let i = 0; i < 10; i++) await flush();
-    expect(sent).toBe(40);
-    expect(sentAtYield).toEqual([16, 32]);
-    expect(remote.received.filter((m) => m.type === 'block')).toHaveLength(40);
+    expect(sent).toBe(5);
+    expect(sentAtYield).toEqual([2, 4]);
+    expect(remote.received.filter((m) => m.type === 'block')).toHaveLength(5);
   });
 
   it('drops a cancelled request from the upload queue', async () => {

@@ -51,7 +51,7 @@ describe('RequestScheduler.rareRequest', () => {
 
 describe('RequestScheduler.fill', () => {
   it('asks a new peer for a whole piece at once, before its rate is known', async () => {
-    const blocksPerPiece = 16;
+    const blocksPerPiece = 8;
     const content = await makeContent(seededBytes(2 * blocksPerPiece * BLOCK_BYTES, 3), blocksPerPiece * BLOCK_BYTES);
     const picker = new PiecePicker(2, seededRandom(4));
     const remote = await remotePeer(1, 2, 'all');

@@ -205,7 +205,8 @@ describe('wire decoder rejects malformed frames', () => {
     { name: 'handshake version 0', bytes: frame(0, 0, swarmId, peerId), code: 'bad-version' },
     { name: 'handshake version 1 (single-block requests)', bytes: frame(0, 1, swarmId, peerId), code: 'bad-version' },
     { name: 'handshake version 2 (no allowed-fast)', bytes: frame(0, 2, swarmId, peerId), code: 'bad-version' },
-    { name: 'handshake version 4', bytes: frame(0, 4, swarmId, peerId), code: 'bad-version' },
+    { name: 'handshake version 3 (16 KiB blocks)', bytes: frame(0, 3, swarmId, peerId), code: 'bad-version' },
+    { name: 'handshake version 5', bytes: frame(0, 5, swarmId, peerId), code: 'bad-version' },
     // one-byte messages
     ...[1, 3, 10, 11, 12, 13, 16].map((tag) => ({
       name: `tag ${tag} with a trailing byte`,
