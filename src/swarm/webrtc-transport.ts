@@ -3,6 +3,7 @@ import { ChannelClosedError, type Channel, type ConnectionInfo } from './channel
 import { connectionFromStats } from './connection-stats.ts';
 import { Inbox } from './inbox.ts';
 import type { ConnectOptions, PendingConnection, SignalData, Transport } from './transport.ts';
+import { MAX_FRAME_BYTES } from './wire.ts';
 
 export interface WebRtcTransportOptions {
   /**
@@ -59,7 +60,15 @@ export class WebRtcTransport implements Transport {
       connectOpts.sendSignal(data as SignalData);
     });
     const channel = new Promise<Channel>((resolve, reject) => {
-      peer.on('connect', () => resolve(new SimplePeerChannel(peer, this.opts.lowWaterMark ?? DEFAULT_LOW_WATER_MARK)));
+      peer.on('connect', () => {
+        // A block is one message: a peer that cannot take the largest frame would fail at its first block.
+        const limit = peer._pc?.sctp?.maxMessageSize;
+        if (limit != null && limit < MAX_FRAME_BYTES) {
+          peer.destroy(new Error(`the peer takes data-channel messages of at most ${limit} bytes; Shoal sends up to ${MAX_FRAME_BYTES}`));
+          return;
+        }
+        resolve(new SimplePeerChannel(peer, this.opts.lowWaterMark ?? DEFAULT_LOW_WATER_MARK));
+      });
       peer.on('error', (error) => reject(error));
       peer.on('close', () => reject(new ChannelClosedError()));
     });

@@ -26,6 +26,16 @@ it('a WebRTC channel reports its route from the selected candidate pair: direct 
   b.close();
 });
 
+it('a WebRTC connection to a peer that cannot take a whole block in one message fails, saying why', async () => {
+  // The far side advertises a 64 KiB limit (as a browser without large-message support would).
+  const limitTo64KiB = (d: SignalData): SignalData =>
+    'sdp' in d && typeof d.sdp === 'string' ? { ...d, sdp: d.sdp.replace(/a=max-message-size:\d+/, 'a=max-message-size:65536') } : d;
+  const attempt = connectPair((d) => d, limitTo64KiB);
+  await expect(attempt.a.channel).rejects.toThrow(/at most 65536 bytes; Shoal sends up to 262144/);
+  attempt.a.destroy();
+  attempt.b.destroy();
+});
+
 it('a memory channel has no route to report', () => {
   const [a, b] = memoryChannelPair();
   expect(a.connectionInfo).toBeUndefined();
@@ -41,13 +51,7 @@ it('a memory channel has no route to report', () => {
 async function connectedWebRtcPair(): Promise<[Channel, Channel]> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
-    let toB: (data: SignalData) => void = () => undefined;
-    let toA: (data: SignalData) => void = () => undefined;
-    const a = transport.connect({ initiator: true, iceServers: [], sendSignal: (d) => toB(d) });
-    const b = transport.connect({ initiator: false, iceServers: [], sendSignal: (d) => toA(d) });
-    // Deliver asynchronously, as a signaling server would.
-    toB = (d) => setTimeout(() => b.signal(d), 0);
-    toA = (d) => setTimeout(() => a.signal(d), 0);
+    const { a, b } = connectPair((d) => d, (d) => d);
     try {
       return (await Promise.all([a.channel, b.channel])) as [Channel, Channel];
     } catch (error) {
@@ -57,6 +61,17 @@ async function connectedWebRtcPair(): Promise<[Channel, Channel]> {
     }
   }
   throw lastError;
+}
+
+/** Two ends negotiating through functions that may rewrite what each sends, delivered asynchronously as a signaling server would. */
+function connectPair(fromA: (d: SignalData) => SignalData, fromB: (d: SignalData) => SignalData) {
+  let toB: (data: SignalData) => void = () => undefined;
+  let toA: (data: SignalData) => void = () => undefined;
+  const a = transport.connect({ initiator: true, iceServers: [], sendSignal: (d) => toB(fromA(d)) });
+  const b = transport.connect({ initiator: false, iceServers: [], sendSignal: (d) => toA(fromB(d)) });
+  toB = (d) => setTimeout(() => b.signal(d), 0);
+  toA = (d) => setTimeout(() => a.signal(d), 0);
+  return { a, b };
 }
 
 afterAll(async () => {
