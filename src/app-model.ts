@@ -24,6 +24,7 @@ export type ShoalErrorCode =
   | 'signaling-unreachable'
   | 'manifest-mismatch'
   | 'storage-full'
+  | 'library-full'
   | 'hashing-failed'
   | 'source-unreadable'
   | 'save-failed'

@@ -12,13 +12,11 @@ import {
 } from './app-model.ts';
 import { FilePieceStore } from './chunks/file-piece-store.ts';
 import { WorkerPieceReader } from './chunks/piece-reader.ts';
-import { yieldToPage } from './yield-to-page.ts';
 import { IdbPieceStore, deletePieceDatabase, pieceDbName } from './chunks/idb-piece-store.ts';
 import { Library } from './chunks/library.ts';
 import { LibraryStore } from './chunks/library-store.ts';
-import { pieceCount, type Manifest } from './chunks/manifest.ts';
+import { pieceCount } from './chunks/manifest.ts';
 import { StorageError, type PieceIndex, type PieceStore } from './chunks/piece-store.ts';
-import { SeedLibraryCopy } from './chunks/seed-copier.ts';
 import { relayAccess, type ShareAccess, type ShareContent } from './chunks/share-access.ts';
 import { sha256 } from './chunks/sha256.ts';
 import { TabChannel, holdSwarmLock } from './chunks/tab-sync.ts';
@@ -66,10 +64,6 @@ const TAB_CHANNEL = 'shoal-tabs-v2';
 const TICK_MS = 1000;
 const LIBRARY_FLUSH_MS = 3000;
 const STORAGE_RETRY_MS = 5000;
-/** A seed copies its files into IndexedDB this much at a time (reads in parallel, writes in transactions of 1 MiB). */
-const SEED_COPY_WINDOW_BYTES = 2 * 1024 * 1024;
-/** The seed copies the rest only once it has served nothing, and no peer was connecting, for this long; pieces it serves are copied as they are read. */
-const SEED_COPY_IDLE_MS = 2000;
 const SEEDING_SETTING_KEY = 'shoal.seeding-enabled';
 
 /**
@@ -91,8 +85,8 @@ export class ShoalRuntime implements ShoalApp {
   /** `openLink` calls still working out the link's access. */
   private linksOpening = 0;
   private readonly otherTabs = new Map<SwarmId, TransferSnapshot>();
-  /** Shares made in this tab: served from the dropped files, whatever the library managed to store. */
-  private readonly seedFiles = new Map<SwarmId, { store: FilePieceStore; content: ShareContent }>();
+  /** Shares served from files: dropped in this tab, or kept in the library by the tab that made them. */
+  private readonly seedFiles = new Map<SwarmId, SeedFiles>();
   private readonly held = new Library({
     records: new LibraryStore(),
     deletePieces: (swarmId) => deletePieceDatabase(pieceDbName(swarmId)),
@@ -112,7 +106,7 @@ export class ShoalRuntime implements ShoalApp {
       return this.held.get(swarmId)?.content ?? null;
     },
     completeStore: async (swarmId) => (await this.completeCopy(swarmId)).store,
-    libraryStore: (swarmId) => new IdbPieceStore(swarmId),
+    libraryStore: (swarmId, content) => heldStore(swarmId, content),
   });
 
   constructor(private readonly opts: RuntimeOptions) {
@@ -138,10 +132,10 @@ export class ShoalRuntime implements ShoalApp {
     const swarmId = access.swarmId;
     await this.ready;
     this.accesses.remember(access);
-    const store = new FilePieceStore(made.files, content, (f, geometry, key) => new WorkerPieceReader(f, geometry, key));
+    const store = servingStore(made.files, content);
     // The same content shared again from this page (a public share): these files replace the earlier ones.
     const replaced = this.seedFiles.get(swarmId);
-    this.seedFiles.set(swarmId, { store, content });
+    this.seedFiles.set(swarmId, { files: made.files, store, content });
     if (opts.keepInLibrary) {
       try {
         await this.held.add(access, content, 'shared');
@@ -371,14 +365,15 @@ export class ShoalRuntime implements ShoalApp {
     if (signal.aborted) return;
     const entry = this.held.get(swarmId) ?? null;
     if (entry) this.held.markStored(swarmId, stored);
-    const files = this.seedFiles.get(swarmId);
+    const kept = entry?.record.origin === 'shared';
+    const files = this.seedFiles.get(swarmId) ?? (kept ? await this.keptFiles(idb, entry.content) : null);
+    if (signal.aborted) return;
     if (files) {
-      const manifest = files.content.manifest;
-      // Only a kept share is copied in: a private one left out of the library leaves no trace here.
-      const copy = entry ? this.libraryCopy(swarmId, files.store, idb, manifest, stored, signal) : null;
-      const transfer = this.startTransfer(access, 'seed', files.content, copy?.serving ?? files.store, range(pieceCount(manifest)));
-      if (copy) void this.copyIntoLibrary(transfer, copy, signal);
+      this.seedFiles.set(swarmId, files);
+      const transfer = this.startTransfer(access, 'seed', files.content, files.store, range(pieceCount(files.content.manifest)));
       this.persistProgress(transfer);
+      // A share kept in the library keeps its files there, once (an older version stored pieces instead).
+      if (entry && !entry.have.isComplete()) void this.keepFiles(transfer, idb, files, signal);
     } else {
       this.persistProgress(this.startTransfer(access, 'leech', entry?.content ?? null, idb, stored));
     }
@@ -459,39 +454,40 @@ export class ShoalRuntime implements ShoalApp {
     this.notify();
   }
 
-  /** A seed's pieces still missing from IndexedDB, to be copied in so it can be seeded after a restart; serving stays on the files. */
-  private libraryCopy(
-    swarmId: SwarmId,
-    files: PieceStore,
-    idb: PieceStore,
-    manifest: Manifest,
-    stored: PieceIndex[],
-    signal: AbortSignal,
-  ): SeedLibraryCopy {
-    const have = new Set(stored);
-    const missing = range(pieceCount(manifest)).filter((i) => !have.has(i));
-    return new SeedLibraryCopy(files, idb, missing, {
-      windowBytes: SEED_COPY_WINDOW_BYTES,
-      pieceBytes: manifest.pieceLength,
-      idleMs: SEED_COPY_IDLE_MS,
-      arriving: () => (this.transfers.get(swarmId)?.connector.connectingCount() ?? 0) > 0,
-      signal,
-      now: () => performance.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      yieldToPage,
-      onCopied: (index) => this.held.markStored(swarmId, [index]),
-      onFailed: (error) => this.transfers.get(swarmId)?.storageFailed(error),
-      retry: () => new Promise((resolve) => setTimeout(resolve, STORAGE_RETRY_MS)),
-    });
+  /**
+   * Keeps a share's files in its database so it can be seeded after a
+   * restart; the browser copies them without the page reading a byte. A
+   * full store is reported on the transfer and tried again while it runs.
+   */
+  private async keepFiles(transfer: Transfer, idb: IdbPieceStore, seed: SeedFiles, signal: AbortSignal): Promise<void> {
+    const swarmId = transfer.swarm.swarmId;
+    for (;;) {
+      try {
+        await idb.keepFiles(seed.files);
+        break;
+      } catch (error) {
+        if (!(error instanceof StorageError) || signal.aborted) {
+          console.error(`shoal: keeping the files of ${swarmId} failed`, error);
+          return;
+        }
+        transfer.keepFailed(error);
+        await new Promise((resolve) => setTimeout(resolve, STORAGE_RETRY_MS));
+        if (signal.aborted) return;
+      }
+    }
+    transfer.kept();
+    this.held.markStored(swarmId, range(pieceCount(seed.content.manifest)));
+    await this.flushLibrary(transfer, swarmId);
   }
 
-  private async copyIntoLibrary(transfer: Transfer, copy: SeedLibraryCopy, signal: AbortSignal): Promise<void> {
-    const swarmId = transfer.swarm.swarmId;
+  /** A share this browser made, served from the files it kept; null for anything stored as pieces. */
+  private async keptFiles(idb: IdbPieceStore, content: ShareContent): Promise<SeedFiles | null> {
     try {
-      await copy.run();
-      if (!signal.aborted) await this.flushLibrary(transfer, swarmId);
+      const files = await idb.keptFiles();
+      return files ? { files, store: servingStore(files, content), content } : null;
     } catch (error) {
-      console.error(`shoal: copying ${swarmId} into the library failed`, error);
+      console.error(`shoal: cannot read the kept files of ${idb.dbName}`, error);
+      return null;
     }
   }
 
@@ -515,8 +511,8 @@ export class ShoalRuntime implements ShoalApp {
     // Another tab may have finished it meanwhile: the database, not our memory, knows.
     await this.held.reload();
     const entry = this.held.get(swarmId);
-    const store = new IdbPieceStore(swarmId);
-    if (entry && (await store.indices()).length === pieceCount(entry.content.manifest)) {
+    const store = entry && (await heldStore(swarmId, entry.content));
+    if (store && (await store.indices()).length === pieceCount(entry.content.manifest)) {
       return { content: entry.content, store };
     }
     throw new ShoalError('save-failed', 'This file has not finished downloading yet.');
@@ -570,6 +566,29 @@ export class ShoalRuntime implements ShoalApp {
   private notify(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+/** Files a seed serves, in manifest order, and the store that reads pieces out of them. */
+interface SeedFiles {
+  files: readonly Blob[];
+  store: FilePieceStore;
+  content: ShareContent;
+}
+
+/** What a seed serves from its files: pieces are read (and a private share's encrypted) in a worker. */
+function servingStore(files: readonly Blob[], content: ShareContent): FilePieceStore {
+  return new FilePieceStore(files, content, (f, geometry, key) => new WorkerPieceReader(f, geometry, key));
+}
+
+/**
+ * A swarm's stored copy, for reading files out of it: the files a share
+ * made here kept (read on the page: nothing to close afterwards), else its
+ * pieces.
+ */
+async function heldStore(swarmId: SwarmId, content: ShareContent): Promise<PieceStore> {
+  const idb = new IdbPieceStore(swarmId);
+  const files = await idb.keptFiles();
+  return files ? new FilePieceStore(files, content) : idb;
 }
 
 /** The pieces of a swarm already in IndexedDB; none if they cannot be read (they are fetched again). */

@@ -173,14 +173,24 @@ export class Transfer implements RoomListener {
     this.connector.signalReceived(from, data);
   }
 
-  /**
-   * The swarm has paused itself; anything else that writes for this transfer
-   * (a seed copying its files in) reports here too. Verified pieces stay.
-   */
+  /** The swarm has paused itself. Verified pieces stay. */
   storageFailed(error: Error): void {
     const full = !(error instanceof StorageError) || error.code === 'quota-exceeded';
     this.error = { code: full ? 'storage-full' : 'unknown', detail: error.message };
     this.storageFailedAt = this.opts.now();
+    this.opts.onChange();
+  }
+
+  /** A seed could not keep its files in the library; it goes on serving them. */
+  keepFailed(error: Error): void {
+    const full = error instanceof StorageError && error.code === 'quota-exceeded';
+    this.error = { code: full ? 'library-full' : 'unknown', detail: error.message };
+    this.opts.onChange();
+  }
+
+  /** The seed's files are kept after all. */
+  kept(): void {
+    this.clearError('library-full');
     this.opts.onChange();
   }
 

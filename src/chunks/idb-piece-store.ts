@@ -1,4 +1,4 @@
-import { clear, get, keys, setMany, type UseStore } from 'idb-keyval';
+import { clear, get, keys, set, setMany, type UseStore } from 'idb-keyval';
 import { ownBuffer } from './own-buffer.ts';
 import { PIECES_STORE } from './piece-writer.ts';
 import { relaxedStore } from './relaxed-store.ts';
@@ -37,6 +37,12 @@ export function batchLength(sizes: readonly number[], maxBytes: number): number 
   return count;
 }
 
+/**
+ * The key under which a share made in this browser keeps its files, in place
+ * of pieces (see `IdbPieceStore.keepFiles`); piece keys are numbers.
+ */
+const FILES_KEY = 'files';
+
 /** The database holding one swarm's pieces; deleting a swarm deletes exactly this. */
 export function pieceDbName(swarmId: string): string {
   return 'shoal-' + swarmId;
@@ -54,6 +60,8 @@ export function pieceDbName(swarmId: string): string {
  * piece is committed, so the swarm never announces a piece a crashed tab
  * could lose (commits are relaxed: see `relaxedStore`). Batches after the
  * first are committed by the page's piece-writing worker (`sharedPieceWriter`).
+ *
+ * A share made in this browser keeps its files instead (`keepFiles`).
  */
 export class IdbPieceStore implements PieceStore {
   readonly dbName: string;
@@ -96,10 +104,33 @@ export class IdbPieceStore implements PieceStore {
     });
   }
 
+  /**
+   * Keeps a share's files (in manifest order) in the database, in one put:
+   * the browser copies each file into its own storage without the page
+   * reading a byte (64 MiB: 40 ms and 0.05 CPU s here, against 1.6 s and
+   * 1.6 CPU s to put the same bytes as pieces). The share can then be
+   * seeded after a restart from the kept files, as from the dropped ones.
+   */
+  async keepFiles(files: readonly Blob[]): Promise<void> {
+    await this.run('keep the shared files', async () => {
+      if (this.opts.simulateFull?.()) throw new DOMException('simulated full store (test hook)', 'QuotaExceededError');
+      await set(FILES_KEY, [...files], this.store);
+    });
+  }
+
+  /** The files `keepFiles` kept, or undefined when this swarm's pieces are stored as pieces. */
+  async keptFiles(): Promise<Blob[] | undefined> {
+    const value = await this.run('read the kept files', () => get<unknown>(FILES_KEY, this.store));
+    if (value === undefined) return undefined;
+    if (Array.isArray(value) && value.every((file) => file instanceof Blob)) return value as Blob[];
+    throw new StorageError('corrupt', `kept files of ${this.dbName} are stored as ${Object.prototype.toString.call(value)}`);
+  }
+
   async indices(): Promise<PieceIndex[]> {
     const stored = await this.run('list pieces', () => keys(this.store));
     const indices: PieceIndex[] = [];
     for (const key of stored) {
+      if (key === FILES_KEY) continue;
       if (typeof key !== 'number' || !Number.isSafeInteger(key) || key < 0) {
         throw new StorageError('corrupt', `unexpected key ${String(key)} in ${this.dbName}`);
       }

@@ -22,8 +22,8 @@ export interface FileAccessDeps {
   knownContent(swarmId: SwarmId): ShareContent | null;
   /** A store with every piece; throws when the download is not complete. */
   completeStore(swarmId: SwarmId): Promise<PieceStore>;
-  /** The library's stored pieces of a swarm nobody runs in this tab. */
-  libraryStore(swarmId: SwarmId): PieceStore;
+  /** The library's stored copy of a swarm nobody runs in this tab. */
+  libraryStore(swarmId: SwarmId, content: ShareContent): Promise<PieceStore>;
 }
 
 /**
@@ -98,7 +98,8 @@ export class FileAccess {
       return { listing: live.listing, pieces: plaintextPieces(live, livePieces(transfer.swarm, transfer.store, focus)) };
     }
     const held = await this.deps.heldContent(swarmId);
-    return held?.listing ? { listing: held.listing, pieces: plaintextPieces(held, storedPieces(this.deps.libraryStore(swarmId))) } : null;
+    if (!held?.listing) return null;
+    return { listing: held.listing, pieces: plaintextPieces(held, storedPieces(await this.deps.libraryStore(swarmId, held))) };
   }
 }
 

@@ -99,6 +99,8 @@ export const zh: Messages = {
   errorManifestMismatch: '有节点发来的文件列表与此链接不符；已忽略，正在等待诚实的节点。',
   errorStorageFull:
     '浏览器的存储空间已满，下载已暂停。所有已校验的分块都会保留。请释放一些空间（在分享区域下方的资料库中删除项目）——Shoal 会自动重试，你也可以点“重试”。',
+  errorLibraryFull:
+    '浏览器的存储空间已满，此分享尚未保存到资料库：在此页面保持打开期间，它会直接从你的文件提供。请释放一些空间（在资料库中删除项目）——Shoal 会自动重试。',
   errorHashingFailed: (detail: string) => `无法读取要分享的文件：${detail}`,
   errorSourceUnreadable: (detail: string) =>
     `Shoal 无法再读取你分享的文件，因此无法发送它们（${detail}）。如果文件已被移动、修改或删除，请重新分享。`,

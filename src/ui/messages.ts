@@ -191,6 +191,8 @@ export const en = {
     'A peer sent a file list that does not match this link; ignoring it and waiting for an honest peer.',
   errorStorageFull:
     'Your browser ran out of storage space, so the download is paused. Every verified piece is kept. Free some space (delete items from your library below the share area) — Shoal retries by itself, or press Retry.',
+  errorLibraryFull:
+    'Your browser ran out of storage space, so this share is not kept in your library yet: it is served from your files while this page stays open. Free some space (delete items from your library) — Shoal retries by itself.',
   errorHashingFailed: (detail: string) => `Could not read the files to share: ${detail}`,
   errorSourceUnreadable: (detail: string) =>
     `Shoal can no longer read the files you shared, so it cannot send them (${detail}). If they were moved, changed or deleted, share them again.`,
@@ -225,6 +227,8 @@ export function errorMessage(code: ShoalErrorCode, detail: string): string {
       return msg.errorManifestMismatch;
     case 'storage-full':
       return msg.errorStorageFull;
+    case 'library-full':
+      return msg.errorLibraryFull;
     case 'hashing-failed':
       return msg.errorHashingFailed(detail);
     case 'source-unreadable':

@@ -161,7 +161,7 @@ export class ShoalSharePanel extends LitElement {
 
   #renderStatus(snap: TransferSnapshot) {
     if (snap.error) {
-      return html`<p class="notice error" role="alert">
+      return html`<p class="notice error" role="alert" data-testid="transfer-error">
         ${errorMessage(snap.error.code, snap.error.detail)}
       </p>`;
     }

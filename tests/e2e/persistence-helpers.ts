@@ -81,11 +81,40 @@ export async function libraryHasRecord(page: Page, swarmId: string): Promise<boo
   }, swarmId);
 }
 
-/** Waits until every piece of the swarm is in IndexedDB (a seed copies its files in the background). */
-export async function waitForStoredPieces(page: Page, swarmId: string): Promise<void> {
-  const count = (await snapshot(page, swarmId))!.pieceCount;
-  expect(count).toBeGreaterThan(0);
-  await expect.poll(() => storedPieceCount(page, swarmId), { timeout: 60_000 }).toBe(count);
+/**
+ * What a share made on the page has kept in IndexedDB: how many files its
+ * database holds (-1: none kept), and whether its library record counts every
+ * piece as stored (so a restart seeds it).
+ */
+export async function keptCopy(page: Page, swarmId: string): Promise<{ files: number; complete: boolean }> {
+  return page.evaluate(async (id) => {
+    const request = <T,>(r: IDBRequest<T>) =>
+      new Promise<T>((resolve, reject) => {
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+    const read = async (dbName: string, store: string, key: string): Promise<unknown> => {
+      if (!(await indexedDB.databases()).some((d) => d.name === dbName)) return undefined;
+      const db = await request(indexedDB.open(dbName));
+      try {
+        return db.objectStoreNames.contains(store) ? await request(db.transaction(store).objectStore(store).get(key)) : undefined;
+      } finally {
+        db.close();
+      }
+    };
+    const files = await read('shoal-' + id, 'pieces', 'files');
+    const record = (await read('shoal-library', 'items', id)) as { have: Uint8Array } | undefined;
+    const app = (window as unknown as { __shoal: { snapshot(id: string): { pieceCount: number } | undefined } }).__shoal;
+    const pieces = app.snapshot(id)?.pieceCount ?? Infinity;
+    let stored = 0;
+    for (const byte of record?.have ?? []) for (let bit = 0; bit < 8; bit++) stored += (byte >> bit) & 1;
+    return { files: Array.isArray(files) && files.every((f) => f instanceof Blob) ? files.length : -1, complete: stored === pieces };
+  }, swarmId);
+}
+
+/** Waits until a share made on the page has kept its `fileCount` files and the library records it complete. */
+export async function waitForKeptCopy(page: Page, swarmId: string, fileCount = 1): Promise<void> {
+  await expect.poll(() => keptCopy(page, swarmId), { timeout: 60_000 }).toEqual({ files: fileCount, complete: true });
 }
 
 /** Waits until the stored piece count stops changing (in-flight writes have landed) and returns it. */

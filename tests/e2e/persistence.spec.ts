@@ -1,16 +1,17 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Browser, type BrowserContext } from '@playwright/test';
 import { newPeerPage, randomTestFile, saveAll, share, swarmIdOf, type ShareChoice, type TestFile } from './fixtures.ts';
 import {
   addTestHooks,
+  keptCopy,
   libraryHasRecord,
   setHook,
   settledPieceCount,
   snapshot,
   storedPieceCount,
-  waitForStoredPieces,
+  waitForKeptCopy,
 } from './persistence-helpers.ts';
 
 const MiB = 1024 * 1024;
@@ -54,7 +55,7 @@ test('a reload mid-download resumes: only the missing pieces are fetched again',
   await reseeder.context.close();
 });
 
-test('after a browser restart the library lists the share and seeds it to a fresh peer', async ({ browser }) => {
+test('after a browser restart the library lists the share and seeds it to a fresh peer, its file gone from disk', async ({ browser }) => {
   const file = randomTestFile('restart-4MiB.bin', 4 * MiB);
   const dir = mkdtempSync(join(tmpdir(), 'shoal-profile-'));
   const launch = async (): Promise<BrowserContext> => {
@@ -73,8 +74,10 @@ test('after a browser restart the library lists the share and seeds it to a fres
   let context = await launch();
   const link = await share(context.pages()[0] ?? (await context.newPage()), [file]);
   const id = await swarmIdOf(link);
-  await waitForStoredPieces(context.pages()[0], id);
+  await waitForKeptCopy(context.pages()[0], id);
   await context.close();
+  // The library holds a copy of the file, not a reference to it.
+  rmSync(file.path);
 
   context = await launch();
   const page = context.pages()[0] ?? (await context.newPage());
@@ -99,7 +102,7 @@ test('offline after one visit: the app starts, lists the library and saves the r
   const { context, page } = await newPeerPage(browser);
   const link = await share(page, [file]);
   const id = await swarmIdOf(link);
-  await waitForStoredPieces(page, id);
+  await waitForKeptCopy(page, id);
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
   });
@@ -145,6 +148,28 @@ test('a page opened through a link installs its offline copy once its first piec
   await leecher.page.evaluate(() => navigator.serviceWorker.ready);
   await leecher.context.close();
   await reseeder.context.close();
+});
+
+test('a share made while the store is full is served from its file, says so, and is kept once there is room', async ({ browser }) => {
+  const file = randomTestFile('kept-full-2MiB.bin', 2 * MiB);
+  const seeder = await newPeerPage(browser);
+  await addTestHooks(seeder.context, { storeFull: true });
+  const link = await share(seeder.page, [file]);
+  const id = await swarmIdOf(link);
+  await expect(seeder.page.getByTestId('transfer-error')).toContainText(/ran out of storage space, so this share is not kept/);
+  expect(await keptCopy(seeder.page, id)).toEqual({ files: -1, complete: false });
+
+  const leecher = await newPeerPage(browser);
+  await leecher.page.goto(link);
+  await expect(leecher.page.getByTestId('download-complete')).toBeVisible({ timeout: 60_000 });
+  expect((await saveAll(leecher.page)).get(file.name)).toBe(file.sha256);
+
+  // Tried again every few seconds: once there is room the file is kept and the message goes.
+  await setHook(seeder.page, 'storeFull', false);
+  await waitForKeptCopy(seeder.page, id);
+  await expect(seeder.page.getByTestId('transfer-error')).toHaveCount(0);
+  await leecher.context.close();
+  await seeder.context.close();
 });
 
 test('a full store pauses the download with a clear message, keeps every piece, and resumes once freed', async ({
@@ -210,7 +235,7 @@ test('deleting a library item removes all its data from IndexedDB', async ({ bro
   const { context, page } = await newPeerPage(browser);
   const link = await share(page, [file]);
   const id = await swarmIdOf(link);
-  await waitForStoredPieces(page, id);
+  await waitForKeptCopy(page, id);
   expect(await libraryHasRecord(page, id)).toBe(true);
 
   page.on('dialog', (dialog) => void dialog.accept());
@@ -257,10 +282,13 @@ test('a download deleted while its pieces are being written leaves no database, 
 test('the piece-writing worker writes only into a database that exists, and into one deleted and made again', async ({
   browser,
 }) => {
+  const seeder = await newPeerPage(browser);
+  const link = await share(seeder.page, [randomTestFile('writer-2MiB.bin', 2 * MiB)]);
   const { context, page } = await newPeerPage(browser);
-  await share(page, [randomTestFile('writer-1MiB.bin', 1 * MiB)]);
-  // The share's library copy started the page's worker; a second one from the same script is driven here directly.
+  await page.goto(link);
+  // The download started the page's worker; a second one from the same script is driven here directly.
   await expect.poll(() => page.workers().some((w) => w.url().includes('piece-write-worker'))).toBe(true);
+  await seeder.context.close();
   const url = page.workers().find((w) => w.url().includes('piece-write-worker'))!.url();
   const steps = await page.evaluate(async (workerUrl) => {
     const name = 'shoal-writer-probe';
@@ -315,7 +343,7 @@ test('library rows stay newest first while an older item is busy', async ({ brow
   const seeder = await newPeerPage(browser);
   const older = await share(seeder.page, [files[0]]);
   const olderId = await swarmIdOf(older);
-  await waitForStoredPieces(seeder.page, olderId);
+  await waitForKeptCopy(seeder.page, olderId);
   const newerId = await swarmIdOf(await share(seeder.page, [files[1]]));
   const listed = () =>
     seeder.page.evaluate(() =>
@@ -344,7 +372,7 @@ test('seeding can be turned off and on per library item', async ({ browser }) =>
   const { context, page } = await newPeerPage(browser);
   const link = await share(page, [file]);
   const id = await swarmIdOf(link);
-  await waitForStoredPieces(page, id);
+  await waitForKeptCopy(page, id);
   const running = () =>
     page.evaluate((swarmId) => (window as unknown as { __shoal: { transfer(id: string): unknown } }).__shoal.transfer(swarmId) !== undefined, id);
 

@@ -11,7 +11,7 @@ import {
   share,
   swarmIdOf,
 } from './fixtures.ts';
-import { storedPieceCount, waitForStoredPieces } from './persistence-helpers.ts';
+import { storedPieceCount, waitForKeptCopy } from './persistence-helpers.ts';
 
 test('a private share reaches a second browser, verified, and seeds on to a third', async ({ browser }) => {
   const big = randomTestFile('random-24MiB.bin', 24 * 1024 * 1024);
@@ -44,12 +44,10 @@ test('a private share reaches a second browser, verified, and seeds on to a thir
 
   // The seed reads (and encrypts) its pieces in a worker, not on its page's main thread.
   expect(pieceReadWorkers(seeder.page)).toBe(1);
-  // Both pages commit pieces to IndexedDB from a worker: the seed its library copy, the downloader what it got.
-  expect(workersFrom(seeder.page, 'piece-write-worker')).toBe(1);
+  // The downloader commits pieces to IndexedDB from a worker; the seed writes no pieces at all: it kept its file.
+  expect(workersFrom(seeder.page, 'piece-write-worker')).toBe(0);
   expect(workersFrom(leecher.page, 'piece-write-worker')).toBe(1);
-
-  // The seed's library copy gave way to serving (it copied what it served) and still ends up whole.
-  await waitForStoredPieces(seeder.page, await swarmIdOf(link));
+  await waitForKeptCopy(seeder.page, await swarmIdOf(link), 2);
   await seeder.context.close();
 
   const third = await newPeerPage(browser);
@@ -185,7 +183,7 @@ test('sharing the same public file again from a page seeds from the new copy and
 test('a seed whose shared file changed on disk says it cannot send it, and the downloader waits without error', async ({ browser }) => {
   const file = randomTestFile('changing-1MiB.bin', 1024 * 1024);
   const seeder = await newPeerPage(browser);
-  // Not kept: the library copy would read the file too, and report its own failure.
+  // Not kept: keeping the file would read it too, and report its own failure.
   const link = await share(seeder.page, [file], { notKept: true });
   // Same size, new bytes and a new modification time: the browser refuses to read the old snapshot.
   writeFileSync(file.path, randomBytes(1024 * 1024));

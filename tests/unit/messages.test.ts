@@ -64,6 +64,7 @@ describe('message catalogues', () => {
       'signaling-unreachable',
       'manifest-mismatch',
       'storage-full',
+      'library-full',
       'hashing-failed',
       'source-unreadable',
       'save-failed',
