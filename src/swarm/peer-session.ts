@@ -92,8 +92,8 @@ export interface SessionOptions {
   yieldToPage?: () => Promise<void>;
 }
 
-/** 8 MiB of blocks: twice the deepest pipeline a downloader keeps (see RequestScheduler). */
-const DEFAULT_MAX_QUEUED_UPLOADS = 64;
+/** Enough for the deepest pipeline a downloader keeps (4 MiB, see RequestScheduler) in the smallest blocks (16 KiB pieces). */
+const DEFAULT_MAX_QUEUED_UPLOADS = 512;
 /**
  * Bytes sent in one task before yielding (a few ms of sends). Without a
  * break, the task in which a piece's bytes arrived went on sending up to the

@@ -124,10 +124,11 @@ export class RequestScheduler {
     else this.refuse(peer, request.index);
   }
 
+  /** In blocks, which are smaller than BLOCK_BYTES when pieces are. */
   private pipelineDepth(session: PeerSession, manifest: Manifest): number {
     const wholePiece = Math.min(WHOLE_PIECE_MAX_BYTES, manifest.pieceLength);
     const wanted = session.downloadRate.bytesPerSecond() * PIPELINE_SECONDS;
-    return Math.ceil(Math.max(MIN_PIPELINE_BYTES, wholePiece, Math.min(MAX_PIPELINE_BYTES, wanted)) / BLOCK_BYTES);
+    return Math.ceil(Math.max(MIN_PIPELINE_BYTES, wholePiece, Math.min(MAX_PIPELINE_BYTES, wanted)) / blockBytes(manifest));
   }
 
   /**
@@ -141,7 +142,7 @@ export class RequestScheduler {
     const depth = this.pipelineDepth(session, ctx.manifest);
     const refilling = session.inflight.size <= depth - Math.max(1, Math.floor(depth * REFILL_FRACTION));
     const batch: BlockRequest[] = [];
-    while (session.inflight.size + batch.length < depth + Math.ceil(RARE_EXTRA_BYTES / BLOCK_BYTES)) {
+    while (session.inflight.size + batch.length < depth + Math.ceil(RARE_EXTRA_BYTES / blockBytes(ctx.manifest))) {
       const room = depth - session.inflight.size - batch.length;
       const request = refilling && room > 0 ? this.nextRequest(session, room, ctx) : this.rareRequest(session, ctx);
       if (!request) return batch.length === 0 && session.inflight.size === 0 ? null : batch;
@@ -258,7 +259,7 @@ export class RequestScheduler {
     const { picker, manifest } = ctx;
     const peer = session.remotePeerId!;
     const order = this.order;
-    const picks = picker.pick(session.remotePieces!, Math.ceil((room * BLOCK_BYTES) / manifest.pieceLength), {
+    const picks = picker.pick(session.remotePieces!, Math.ceil((room * blockBytes(manifest)) / manifest.pieceLength), {
       order: order === 'rarest' && ctx.piecesVerified < RANDOM_FIRST_PIECES ? 'random' : order,
       critical: this.critical,
       maxAvailability,
@@ -281,4 +282,9 @@ export class RequestScheduler {
 function offers(session: PeerSession, index: PieceIndex): boolean {
   const pieces = session.remotePieces;
   return pieces === 'all' || (pieces !== null && pieces.has(index));
+}
+
+/** A share's block size: a whole piece when pieces are smaller than BLOCK_BYTES. */
+function blockBytes(manifest: Manifest): number {
+  return Math.min(BLOCK_BYTES, manifest.pieceLength);
 }

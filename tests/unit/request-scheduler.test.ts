@@ -64,6 +64,24 @@ describe('RequestScheduler.fill', () => {
     expect(batch).toHaveLength(blocksPerPiece);
     expect(new Set(batch.map((request) => request.index)).size).toBe(1);
   });
+
+  it('keeps as many bytes in flight when pieces are smaller than a block: a block is then a whole piece', async () => {
+    const pieceBytes = 16 * 1024;
+    const pieces = 64;
+    const content = await makeContent(seededBytes(pieces * pieceBytes, 5), pieceBytes);
+    const picker = new PiecePicker(pieces, seededRandom(6));
+    const remote = await remotePeer(1, pieces, 'all');
+    remote.send({ type: 'unchoke' });
+    await settle();
+    const seed = remote.session;
+    picker.addPeer(seed.remotePeerId!, 'all');
+    const ctx: ScheduleContext = { manifest: content.manifest, picker, piecesVerified: 0, requestsInFlight: () => 0 };
+    const batch = new RequestScheduler('rarest').fill(seed, ctx, () => true)!;
+    // Before the rate is known: 64 KiB in the pipeline, four pieces (counted in 128 KiB blocks, it was one).
+    expect(batch.every((request) => request.begin === 0 && request.length === pieceBytes)).toBe(true);
+    expect(batch).toHaveLength(64 / 16);
+    expect(new Set(batch.map((request) => request.index)).size).toBe(batch.length);
+  });
 });
 
 describe('RequestScheduler: pieces a choking peer offered (allowed-fast)', () => {
