@@ -365,11 +365,15 @@ export class ShoalRuntime implements ShoalApp {
     if (signal.aborted) return;
     const entry = this.held.get(swarmId) ?? null;
     if (entry) this.held.markStored(swarmId, stored);
-    const kept = entry?.record.origin === 'shared';
-    const files = this.seedFiles.get(swarmId) ?? (kept ? await this.keptFiles(idb, entry.content) : null);
+    if (!this.seedFiles.has(swarmId) && entry?.record.origin === 'shared') {
+      const kept = await this.keptFiles(idb, entry.content);
+      // An earlier run of this swarm (stopped, then wanted again) may have got there first.
+      if (kept && !this.seedFiles.has(swarmId)) this.seedFiles.set(swarmId, kept);
+      else void kept?.store.destroy();
+    }
     if (signal.aborted) return;
+    const files = this.seedFiles.get(swarmId);
     if (files) {
-      this.seedFiles.set(swarmId, files);
       const transfer = this.startTransfer(access, 'seed', files.content, files.store, range(pieceCount(files.content.manifest)));
       this.persistProgress(transfer);
       // A share kept in the library keeps its files there, once (an older version stored pieces instead).
