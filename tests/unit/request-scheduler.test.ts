@@ -50,33 +50,28 @@ describe('RequestScheduler.rareRequest', () => {
 });
 
 describe('RequestScheduler.fill', () => {
-  it('asks a new peer for a whole piece at once, before its rate is known', async () => {
-    const blocksPerPiece = 8;
-    const content = await makeContent(seededBytes(2 * blocksPerPiece * BLOCK_BYTES, 3), blocksPerPiece * BLOCK_BYTES);
-    const picker = new PiecePicker(2, seededRandom(4));
-    const remote = await remotePeer(1, 2, 'all');
+  /** What a fresh scheduler asks of a new seed that unchoked us, before its rate is known. */
+  async function firstBatch(pieceBytes: number, pieces: number, seed: number) {
+    const content = await makeContent(seededBytes(pieces * pieceBytes, seed), pieceBytes);
+    const picker = new PiecePicker(pieces, seededRandom(seed + 1));
+    const remote = await remotePeer(1, pieces, 'all');
     remote.send({ type: 'unchoke' });
     await settle();
-    const seed = remote.session;
-    picker.addPeer(seed.remotePeerId!, 'all');
+    picker.addPeer(remote.session.remotePeerId!, 'all');
     const ctx: ScheduleContext = { manifest: content.manifest, picker, piecesVerified: 0, requestsInFlight: () => 0 };
-    const batch = new RequestScheduler('rarest').fill(seed, ctx, () => true)!;
+    return new RequestScheduler('rarest').fill(remote.session, ctx, () => true)!;
+  }
+
+  it('asks a new peer for a whole piece at once, before its rate is known', async () => {
+    const blocksPerPiece = 8;
+    const batch = await firstBatch(blocksPerPiece * BLOCK_BYTES, 2, 3);
     expect(batch).toHaveLength(blocksPerPiece);
     expect(new Set(batch.map((request) => request.index)).size).toBe(1);
   });
 
   it('keeps as many bytes in flight when pieces are smaller than a block: a block is then a whole piece', async () => {
     const pieceBytes = 16 * 1024;
-    const pieces = 64;
-    const content = await makeContent(seededBytes(pieces * pieceBytes, 5), pieceBytes);
-    const picker = new PiecePicker(pieces, seededRandom(6));
-    const remote = await remotePeer(1, pieces, 'all');
-    remote.send({ type: 'unchoke' });
-    await settle();
-    const seed = remote.session;
-    picker.addPeer(seed.remotePeerId!, 'all');
-    const ctx: ScheduleContext = { manifest: content.manifest, picker, piecesVerified: 0, requestsInFlight: () => 0 };
-    const batch = new RequestScheduler('rarest').fill(seed, ctx, () => true)!;
+    const batch = await firstBatch(pieceBytes, 64, 5);
     // Before the rate is known: 64 KiB in the pipeline, four pieces (counted in 128 KiB blocks, it was one).
     expect(batch.every((request) => request.begin === 0 && request.length === pieceBytes)).toBe(true);
     expect(batch).toHaveLength(64 / 16);
