@@ -53,6 +53,7 @@ export class Transfer implements RoomListener {
   readonly connector: PeerConnector;
   private joinedRoom = false;
   private error: { code: ShoalErrorCode; detail: string } | null = null;
+  private keepError: { code: ShoalErrorCode; detail: string } | null = null;
   private readonly piecesResumed: number;
   /** What each accepted metadata opened to; the swarm adopts one of them, named by its manifest. */
   private readonly opened = new WeakMap<Manifest, ShareContent>();
@@ -184,13 +185,14 @@ export class Transfer implements RoomListener {
   /** A seed could not keep its files in the library; it goes on serving them. */
   keepFailed(error: Error): void {
     const full = error instanceof StorageError && error.code === 'quota-exceeded';
-    this.error = { code: full ? 'library-full' : 'unknown', detail: error.message };
+    this.error = this.keepError = { code: full ? 'library-full' : 'unknown', detail: error.message };
     this.opts.onChange();
   }
 
-  /** The seed's files are kept after all. */
+  /** The seed's files are kept after all: what `keepFailed` said goes, unless something else was said since. */
   kept(): void {
-    this.clearError('library-full');
+    if (this.error === this.keepError) this.error = null;
+    this.keepError = null;
     this.opts.onChange();
   }
 
