@@ -113,7 +113,7 @@ export class IdbPieceStore implements PieceStore {
    */
   async keepFiles(files: readonly Blob[]): Promise<void> {
     await this.run('keep the shared files', async () => {
-      if (this.opts.simulateFull?.()) throw new DOMException('simulated full store (test hook)', 'QuotaExceededError');
+      this.failIfSimulatedFull();
       await set(FILES_KEY, [...files], this.store);
     });
   }
@@ -157,9 +157,7 @@ export class IdbPieceStore implements PieceStore {
       const what = `write pieces ${batch.map((w) => w.index).join(',')}`;
       try {
         await this.run(what, async () => {
-          if (this.opts.simulateFull?.()) {
-            throw new DOMException('simulated full store (test hook)', 'QuotaExceededError');
-          }
+          this.failIfSimulatedFull();
           const pieces = batch.map((w): [number, Uint8Array<ArrayBuffer>] => [w.index, w.bytes]);
           if (this.created) return sharedPieceWriter().write(this.dbName, pieces);
           await setMany(pieces, this.store);
@@ -171,6 +169,10 @@ export class IdbPieceStore implements PieceStore {
       }
     }
     this.writing = false;
+  }
+
+  private failIfSimulatedFull(): void {
+    if (this.opts.simulateFull?.()) throw new DOMException('simulated full store (test hook)', 'QuotaExceededError');
   }
 
   private async run<T>(what: string, op: () => Promise<T>): Promise<T> {

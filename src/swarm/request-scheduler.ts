@@ -141,8 +141,9 @@ export class RequestScheduler {
     if (session.peerChoking) return this.fillOffered(session, ctx, allow);
     const depth = this.pipelineDepth(session, ctx.manifest);
     const refilling = session.inflight.size <= depth - Math.max(1, Math.floor(depth * REFILL_FRACTION));
+    const rareExtra = Math.ceil(RARE_EXTRA_BYTES / blockBytes(ctx.manifest));
     const batch: BlockRequest[] = [];
-    while (session.inflight.size + batch.length < depth + Math.ceil(RARE_EXTRA_BYTES / blockBytes(ctx.manifest))) {
+    while (session.inflight.size + batch.length < depth + rareExtra) {
       const room = depth - session.inflight.size - batch.length;
       const request = refilling && room > 0 ? this.nextRequest(session, room, ctx) : this.rareRequest(session, ctx);
       if (!request) return batch.length === 0 && session.inflight.size === 0 ? null : batch;
