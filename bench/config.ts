@@ -17,6 +17,11 @@ export interface BenchConfig {
   transferTimeoutMs: number;
   chromiumPath: string;
   /**
+   * Each peer's browser on a core of its own (BENCH_PIN_CORES=1), as on
+   * separate machines; by default all browsers share all cores.
+   */
+  pinCores: boolean;
+  /**
    * Built sites the 1→1 runs alternate between (A B A B), e.g. `dist,dist-before`
    * to compare a change with its baseline in one run; the first is the app under test.
    */
@@ -50,6 +55,7 @@ export function readConfig(env: NodeJS.ProcessEnv): BenchConfig {
     only: new Set((env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     transferTimeoutMs: positiveInt(env, 'BENCH_TRANSFER_TIMEOUT_S', 300) * 1000,
     chromiumPath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    pinCores: flag(env, 'BENCH_PIN_CORES'),
     appDirs: (env.BENCH_APP_DIRS ?? 'dist').split(',').map((s) => s.trim()).filter(Boolean),
     profileDir: env.BENCH_PROFILE_DIR || null,
     traceDir: env.BENCH_TRACE_DIR || null,
@@ -67,6 +73,13 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new BenchConfigError(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+function flag(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new BenchConfigError(`${name} must be 0 or 1, got "${raw}"`);
 }
 
 function shareKind(raw: string | undefined): 'private' | 'public' {

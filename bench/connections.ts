@@ -18,7 +18,7 @@ const IDLE_MS = 10_000;
  * neighbours the app may keep (`DEFAULT_MAX_PEERS`).
  */
 export async function benchConnections(ctx: BenchContext, repeat: number): Promise<void> {
-  const peers = await launchPeers(ctx.config.chromiumPath, ['connections']);
+  const peers = await launchPeers(ctx.config, ['connections']);
   try {
     const page = peers[0].page;
     await page.goto(ctx.benchPageUrl);

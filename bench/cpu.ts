@@ -26,6 +26,34 @@ export function chromiumCpuSeconds(): number {
   return chromiumProcesses().reduce((sum, p) => sum + p.ticks, 0) / TICKS_PER_SECOND;
 }
 
+/** CPU seconds of one browser (`browserPid`) and its descendants: one peer's share of the work. */
+export function browserCpuSeconds(browserPid: number): number {
+  return processTrees([browserPid]).reduce((sum, p) => sum + p.ticks, 0) / TICKS_PER_SECOND;
+}
+
+/** The Chromium browsers this process launched, by pid. */
+export function chromiumBrowserPids(all = readProcs()): number[] {
+  return all.filter((p) => p.ppid === process.pid && p.comm.startsWith('chrom')).map((p) => p.pid);
+}
+
+/**
+ * Moves a browser and everything it started, threads included, onto one
+ * core; processes and threads it starts later inherit that. Two browsers on
+ * one two-core machine otherwise share both cores, so a transfer's rate
+ * follows the CPU both ends spend together; pinned, each end has a core of
+ * its own, as on two machines, and the busier end sets the pace.
+ */
+export function pinToCore(browserPid: number, core: number): void {
+  for (const p of processTrees([browserPid])) {
+    try {
+      execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', String(core), String(p.pid)], { stdio: 'ignore' });
+    } catch (error) {
+      // A process that exited meanwhile needs no pinning; a missing taskset does.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('pinning peers to cores needs taskset (util-linux)');
+    }
+  }
+}
+
 /**
  * Resident memory of the same processes, summed. Pages shared between them
  * count once per process, so only differences between two readings mean
@@ -47,10 +75,15 @@ export function chromiumRssBytes(): number {
 /** Every Chromium this process launched, with all their descendants. */
 function chromiumProcesses(): ProcStat[] {
   const all = readProcs();
+  return processTrees(chromiumBrowserPids(all), all);
+}
+
+/** The given processes and all their descendants (none for one that has exited). */
+function processTrees(rootPids: number[], all = readProcs()): ProcStat[] {
   const children = new Map<number, ProcStat[]>();
   for (const p of all) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
   const found: ProcStat[] = [];
-  const stack = (children.get(process.pid) ?? []).filter((p) => p.comm.startsWith('chrom'));
+  const stack = all.filter((p) => rootPids.includes(p.pid));
   while (stack.length > 0) {
     const p = stack.pop()!;
     found.push(p);
@@ -65,12 +98,21 @@ export function driverCpuSeconds(): number {
   return (user + system) / 1e6;
 }
 
-/** Measures the CPU seconds Chromium and the driver spend on `work`. */
-export async function withCpu<T>(work: () => Promise<T>): Promise<{ value: T; chromiumCpuS: number; driverCpuS: number }> {
+/** Measures the CPU seconds Chromium, each of `browsers` (by pid) and the driver spend on `work`. */
+export async function withCpu<T>(
+  work: () => Promise<T>,
+  browsers: readonly number[] = [],
+): Promise<{ value: T; chromiumCpuS: number; browserCpuS: number[]; driverCpuS: number }> {
   const chromium0 = chromiumCpuSeconds();
+  const browsers0 = browsers.map(browserCpuSeconds);
   const driver0 = driverCpuSeconds();
   const value = await work();
-  return { value, chromiumCpuS: chromiumCpuSeconds() - chromium0, driverCpuS: driverCpuSeconds() - driver0 };
+  return {
+    value,
+    chromiumCpuS: chromiumCpuSeconds() - chromium0,
+    browserCpuS: browsers.map((pid, i) => browserCpuSeconds(pid) - browsers0[i]),
+    driverCpuS: driverCpuSeconds() - driver0,
+  };
 }
 
 function readProcs(): ProcStat[] {

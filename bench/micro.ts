@@ -13,7 +13,7 @@ const STORAGE_PIECES = [64 * KiB, 256 * KiB];
 
 /** Item 4: SHA-256 in a worker, hash-wasm against WebCrypto, alternating A B A B. */
 export async function benchHashing(ctx: BenchContext): Promise<void> {
-  const peer = await Peer.launch(ctx.config.chromiumPath, 'hashing');
+  const peer = await Peer.launch(ctx.config, 'hashing');
   try {
     await peer.page.goto(ctx.benchPageUrl);
     await peer.page.waitForFunction(BENCH_PAGE_READY);
@@ -45,7 +45,7 @@ export async function benchHashing(ctx: BenchContext): Promise<void> {
 
 /** Item 5: the IndexedDB piece store, write then read, in an on-disk profile. */
 export async function benchStorage(ctx: BenchContext): Promise<void> {
-  const peer = await Peer.launch(ctx.config.chromiumPath, 'storage');
+  const peer = await Peer.launch(ctx.config, 'storage');
   try {
     await peer.page.goto(ctx.benchPageUrl);
     await peer.page.waitForFunction(BENCH_PAGE_READY);

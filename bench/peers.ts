@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import type { BenchConfig } from './config.ts';
+import { chromiumBrowserPids, pinToCore } from './cpu.ts';
 
 const ARGS = [
   '--allow-loopback-in-peer-connection',
@@ -40,21 +42,29 @@ export class Peer {
     readonly context: BrowserContext,
     readonly page: Page,
     readonly profileDir: string,
+    /** The browser's process, for its CPU time (`browserCpuSeconds`). */
+    readonly browserPid: number,
   ) {}
 
-  static async launch(chromiumPath: string, name: string): Promise<Peer> {
+  /** `core`: the one core this browser runs on, or null to let it use all of them. */
+  static async launch(config: Pick<BenchConfig, 'chromiumPath'>, name: string, core: number | null = null): Promise<Peer> {
     const profileDir = mkdtempSync(join(tmpdir(), `shoal-bench-${name}-`));
+    const running = new Set(chromiumBrowserPids());
     const context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: chromiumPath,
+      executablePath: config.chromiumPath,
       args: ARGS,
       headless: true,
       permissions: ['camera', 'microphone'],
       acceptDownloads: false,
     });
+    // Peers launch one at a time, so the one browser that was not running before is this one.
+    const browserPid = chromiumBrowserPids().find((pid) => !running.has(pid));
+    if (browserPid === undefined) throw new Error(`cannot find the browser process of ${name}`);
+    if (core !== null) pinToCore(browserPid, core);
     await context.addInitScript({ content: INIT_SCRIPT });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => console.error(`[${name} page error] ${error.message}`));
-    return new Peer(context, page, profileDir);
+    return new Peer(context, page, profileDir, browserPid);
   }
 
   cdp(): Promise<CDPSession> {
@@ -106,10 +116,15 @@ export class Peer {
   }
 }
 
-/** Launches peers one after another (parallel launches on two cores only slow each other). */
-export async function launchPeers(chromiumPath: string, names: string[]): Promise<Peer[]> {
+/**
+ * Launches peers one after another (parallel launches on two cores only slow
+ * each other). With `pinCores`, peer i runs on core i modulo the cores there are.
+ */
+export async function launchPeers(config: Pick<BenchConfig, 'chromiumPath' | 'pinCores'>, names: string[]): Promise<Peer[]> {
   const peers: Peer[] = [];
-  for (const name of names) peers.push(await Peer.launch(chromiumPath, name));
+  for (const [i, name] of names.entries()) {
+    peers.push(await Peer.launch(config, name, config.pinCores ? i % availableParallelism() : null));
+  }
   return peers;
 }
 

@@ -14,7 +14,7 @@ const OPEN_TIMEOUT_MS = 15_000;
  * before measuring; sizes rotate order from repeat to repeat.
  */
 export async function benchRawChannel(ctx: BenchContext, repeat: number): Promise<void> {
-  const peers = await launchPeers(ctx.config.chromiumPath, ['raw-sender', 'raw-receiver']);
+  const peers = await launchPeers(ctx.config, ['raw-sender', 'raw-receiver']);
   try {
     const [sender, receiver] = peers;
     await connect(ctx, sender, receiver);
@@ -25,7 +25,10 @@ export async function benchRawChannel(ctx: BenchContext, repeat: number): Promis
       const messageBytes = sizes[(i + repeat) % sizes.length];
       const bytes = Math.floor(ctx.config.rawBytes / messageBytes) * messageBytes;
       const started = performance.now();
-      const { chromiumCpuS } = await withCpu(() => sendOnce(sender, receiver, messageBytes, bytes));
+      const { chromiumCpuS, browserCpuS } = await withCpu(() => sendOnce(sender, receiver, messageBytes, bytes), [
+        sender.browserPid,
+        receiver.browserPid,
+      ]);
       const ms = performance.now() - started;
       ctx.report.add({
         section: 'raw',
@@ -37,6 +40,8 @@ export async function benchRawChannel(ctx: BenchContext, repeat: number): Promis
         chromiumCpuS,
         // Steadier than wall time on a shared machine: what the bytes cost, not how long we waited for a core.
         mbPerCpuS: bytes / 1e6 / chromiumCpuS,
+        senderCpuS: browserCpuS[0],
+        receiverCpuS: browserCpuS[1],
         pair,
       });
     }

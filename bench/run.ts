@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     loadAverage1m: loadavg()[0],
     repeats: config.repeats,
     share: config.share,
+    pinCores: config.pinCores,
   });
 
   const servers = await Promise.all(

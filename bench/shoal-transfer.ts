@@ -19,7 +19,7 @@ import { downloadComplete, openApp, shareFile, snapshot } from './shoal-pages.ts
  */
 export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: number, repeat: number): Promise<void> {
   const path = await ctx.files.ofSize(bytes);
-  const peers = await launchPeers(ctx.config.chromiumPath, ['seeder', 'leecher']);
+  const peers = await launchPeers(ctx.config, ['seeder', 'leecher']);
   const config = `size=${sizeLabel(bytes)}${app.label}`;
   const { profileDir, traceDir } = ctx.config;
   const profileName = (role: string) => `${config.replace(/[ =]/g, '-')}-r${repeat}-${role}`;
@@ -52,7 +52,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       await firstPieceReached(leecher, timeout);
       firstPieceMs = performance.now() - started;
       await downloadComplete(leecher, share.swarmId, timeout);
-    });
+    }, [seeder.browserPid, leecher.browserPid]);
     const ms = performance.now() - started;
     for (const profile of profiles) await profile.stop(profileDir!);
     for (const trace of traces) await trace.stop(traceDir!);
@@ -74,6 +74,8 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       ...(await firstPieceTimeline(leecher)),
       chromiumCpuS: download.chromiumCpuS,
       mbPerCpuS: bytes / 1e6 / download.chromiumCpuS,
+      seederCpuS: download.browserCpuS[0],
+      leecherCpuS: download.browserCpuS[1],
       leecherPeakJsHeapMiB: memory.peakJsHeapBytes / 2 ** 20,
       leecherPeakArrayBufferMiB: memory.peakArrayBufferBytes / 2 ** 20,
       leecherPeakHeapMiB: memory.peakTotalBytes / 2 ** 20,
@@ -105,7 +107,7 @@ export async function benchSwarm(ctx: BenchContext, repeat: number): Promise<voi
   const bytes = ctx.config.swarmBytes;
   const path = await ctx.files.ofSize(bytes);
   const names = ['seeder', ...Array.from({ length: ctx.config.swarmLeechers }, (_, i) => `leecher${i + 1}`)];
-  const peers = await launchPeers(ctx.config.chromiumPath, names);
+  const peers = await launchPeers(ctx.config, names);
   try {
     const [seeder, ...leechers] = peers;
     const timeout = ctx.config.transferTimeoutMs;

@@ -13,12 +13,13 @@ export function summarize(report: Report, config: BenchConfig): string {
     out.push('### 1. Raw data channel (64 MiB per run, 1 MB = 10^6 bytes)');
     out.push(
       markdownTable(
-        ['message', 'runs', 'MB/s (median)', 'Chromium CPU s', 'MB per CPU s'],
+        ['message', 'runs', 'MB/s (median)', 'Chromium CPU s', 'CPU s: sender / receiver', 'MB per CPU s'],
         rawConfigs.map((c) => [
           c,
           `${report.count('raw', c)}`,
           fixed(m('raw', c, 'mbps')),
           fixed(m('raw', c, 'chromiumCpuS'), 2),
+          `${fixed(m('raw', c, 'senderCpuS'), 1)} / ${fixed(m('raw', c, 'receiverCpuS'), 1)}`,
           fixed(m('raw', c, 'mbPerCpuS')),
         ]),
       ),
@@ -31,7 +32,7 @@ export function summarize(report: Report, config: BenchConfig): string {
     out.push('### 2, 6, 7. Shoal 1→1 (medians)');
     out.push(
       markdownTable(
-        ['size', 'runs', 'wall s', 'MB/s', '× raw', 'first piece ms', 'Chromium CPU s', 'MB per CPU s', 'leecher peak JS heap + ArrayBuffers MiB', 'create share s', 'seeder longest task: create / serve ms', 'seeder longest task, CPU: create / serve ms'],
+        ['size', 'runs', 'wall s', 'MB/s', '× raw', 'first piece ms', 'Chromium CPU s', 'CPU s: seeder / leecher', 'MB per CPU s', 'leecher peak JS heap + ArrayBuffers MiB', 'create share s', 'seeder longest task: create / serve ms', 'seeder longest task, CPU: create / serve ms'],
         oneConfigs.map((c) => [
           c,
           `${report.count('one-to-one', c)}`,
@@ -40,6 +41,7 @@ export function summarize(report: Report, config: BenchConfig): string {
           fixed(m('one-to-one', c, 'mbps') / rawBest, 2),
           fixed(m('one-to-one', c, 'firstPieceMs'), 0),
           fixed(m('one-to-one', c, 'chromiumCpuS'), 1),
+          `${fixed(m('one-to-one', c, 'seederCpuS'), 1)} / ${fixed(m('one-to-one', c, 'leecherCpuS'), 1)}`,
           fixed(m('one-to-one', c, 'mbPerCpuS')),
           `${fixed(m('one-to-one', c, 'leecherPeakJsHeapMiB'))} + ${fixed(m('one-to-one', c, 'leecherPeakArrayBufferMiB'))} = ${fixed(m('one-to-one', c, 'leecherPeakHeapMiB'))}`,
           fixed(m('one-to-one', c, 'createShareMs') / 1000, 2),
