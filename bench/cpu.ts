@@ -31,6 +31,73 @@ export function browserCpuSeconds(browserPid: number): number {
   return processTrees([browserPid]).reduce((sum, p) => sum + p.ticks, 0) / TICKS_PER_SECOND;
 }
 
+/** One thread's CPU seconds so far, and its kind: "process type / thread name". */
+export type ThreadCpu = Map<string, { kind: string; seconds: number }>;
+
+/**
+ * CPU seconds of every thread of one browser and its descendants, by
+ * "pid/tid". A thread's kind is "process type / thread name" (e.g.
+ * "renderer / WebRTC_W_and_N"; Linux keeps 15 characters of a thread's
+ * name, and numbered pool threads share a kind). Shows which part of a
+ * browser a transfer's CPU goes to.
+ */
+export function browserThreadCpuSeconds(browserPid: number): ThreadCpu {
+  const threads: ThreadCpu = new Map();
+  for (const p of processTrees([browserPid])) {
+    const type = processType(p.pid);
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${p.pid}/task`);
+    } catch {
+      continue; // exited meanwhile
+    }
+    for (const tid of tids) {
+      const stat = readStat(`/proc/${p.pid}/task/${tid}/stat`);
+      if (!stat) continue;
+      const kind = `${type} / ${stat.comm.replace(/\d+$/, '')}`;
+      threads.set(`${p.pid}/${tid}`, { kind, seconds: (stat.utime + stat.stime) / TICKS_PER_SECOND });
+    }
+  }
+  return threads;
+}
+
+/** The report's metric name for what one kind of thread of `role`'s browser spent. */
+export function threadMetric(role: string, kind: string): string {
+  return `${role} threads CPU s: ${kind}`;
+}
+
+/**
+ * What each kind of thread spent between two `browserThreadCpuSeconds`
+ * readings, as report metrics (`threadMetric`), leaving out those under
+ * 0.05 s. Threads that ended in between are missed (a page that navigated
+ * to another site left its renderer), so the figures err low.
+ */
+export function threadCpuMetrics(role: string, before: ThreadCpu, after: ThreadCpu): Record<string, number> {
+  const byKind = new Map<string, number>();
+  for (const [id, { kind, seconds }] of after) {
+    byKind.set(kind, (byKind.get(kind) ?? 0) + seconds - (before.get(id)?.seconds ?? 0));
+  }
+  const metrics: Record<string, number> = {};
+  for (const [kind, spent] of byKind) if (spent >= 0.05) metrics[threadMetric(role, kind)] = spent;
+  return metrics;
+}
+
+/** Chromium's name for a process's role: browser, renderer, gpu-process, or a utility's service (NetworkService, ...). */
+function processType(pid: number): string {
+  let args: string[];
+  try {
+    // Chromium rewrites its children's command lines as one space-separated title.
+    args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+  } catch {
+    return 'exited';
+  }
+  const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const type = flag('type');
+  if (type === undefined) return 'browser';
+  if (type === 'utility') return flag('utility-sub-type')?.split('.').pop() ?? 'utility';
+  return type;
+}
+
 /** The Chromium browsers this process launched, by pid. */
 export function chromiumBrowserPids(all = readProcs()): number[] {
   return all.filter((p) => p.ppid === process.pid && p.comm.startsWith('chrom')).map((p) => p.pid);
@@ -119,19 +186,26 @@ function readProcs(): ProcStat[] {
   const procs: ProcStat[] = [];
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue; // exited between readdir and read: its time is in its parent's cutime once reaped
-    }
-    // comm may contain spaces and parentheses; the fields after the last ')' are fixed.
-    const close = stat.lastIndexOf(')');
-    const comm = stat.slice(stat.indexOf('(') + 1, close);
-    const fields = stat.slice(close + 2).split(' ');
-    // fields[0] is state (field 3), so field n is fields[n - 3].
-    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
-    procs.push({ pid: Number(name), ppid: Number(fields[1]), comm, ticks: utime + stime + cutime + cstime });
+    // One that exited between readdir and read has its time in its parent's cutime once reaped.
+    const stat = readStat(`/proc/${name}/stat`);
+    if (stat) procs.push({ pid: Number(name), ppid: stat.ppid, comm: stat.comm, ticks: stat.utime + stat.stime + stat.cutime + stat.cstime });
   }
   return procs;
+}
+
+/** A process's or thread's `stat`, or null once it has exited. */
+function readStat(path: string): { comm: string; ppid: number; utime: number; stime: number; cutime: number; cstime: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  // comm may contain spaces and parentheses; the fields after the last ')' are fixed.
+  const close = stat.lastIndexOf(')');
+  const comm = stat.slice(stat.indexOf('(') + 1, close);
+  const fields = stat.slice(close + 2).split(' ');
+  // fields[0] is state (field 3), so field n is fields[n - 3].
+  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((i) => Number(fields[i]));
+  return { comm, ppid: Number(fields[1]), utime, stime, cutime, cstime };
 }

@@ -1,6 +1,6 @@
 import { BENCH_PAGE_READY } from './bench-pages.ts';
 import { sizeLabel, type BenchContext, MiB } from './context.ts';
-import { withCpu } from './cpu.ts';
+import { browserThreadCpuSeconds, threadCpuMetrics, withCpu } from './cpu.ts';
 import { closeAll, launchPeers, type Peer } from './peers.ts';
 import { mbPerSecond } from './report.ts';
 
@@ -25,11 +25,13 @@ export async function benchRawChannel(ctx: BenchContext, repeat: number): Promis
       const messageBytes = sizes[(i + repeat) % sizes.length];
       const bytes = Math.floor(ctx.config.rawBytes / messageBytes) * messageBytes;
       const started = performance.now();
+      const threadsBefore = browserThreadCpuSeconds(receiver.browserPid);
       const { chromiumCpuS, browserCpuS } = await withCpu(() => sendOnce(sender, receiver, messageBytes, bytes), [
         sender.browserPid,
         receiver.browserPid,
       ]);
       const ms = performance.now() - started;
+      const threads = threadCpuMetrics('receiver', threadsBefore, browserThreadCpuSeconds(receiver.browserPid));
       ctx.report.add({
         section: 'raw',
         config: `msg=${sizeLabel(messageBytes)}`,
@@ -42,6 +44,7 @@ export async function benchRawChannel(ctx: BenchContext, repeat: number): Promis
         mbPerCpuS: bytes / 1e6 / chromiumCpuS,
         senderCpuS: browserCpuS[0],
         receiverCpuS: browserCpuS[1],
+        ...threads,
         pair,
       });
     }

@@ -1,5 +1,5 @@
 import { sizeLabel, type BenchApp, type BenchContext } from './context.ts';
-import { withCpu } from './cpu.ts';
+import { browserThreadCpuSeconds, threadCpuMetrics, withCpu } from './cpu.ts';
 import { ChromiumTrace } from './chromium-trace.ts';
 import { MainThreadTasks } from './main-thread-tasks.ts';
 import { CpuProfile } from './cpu-profile.ts';
@@ -42,6 +42,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     if (traceDir) traces.push(await ChromiumTrace.start(await seeder.cdp(), profileName('seeder')));
     const seederTasks = traceDir ? null : await MainThreadTasks.start(await seeder.cdp());
     const started = performance.now();
+    const leecherThreadsBefore = browserThreadCpuSeconds(leecher.browserPid);
     let firstPieceMs = NaN;
     const download = await withCpu(async () => {
       await leecher.page.goto(share.link, { waitUntil: 'commit' });
@@ -54,6 +55,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       await downloadComplete(leecher, share.swarmId, timeout);
     }, [seeder.browserPid, leecher.browserPid]);
     const ms = performance.now() - started;
+    const leecherThreads = threadCpuMetrics('leecher', leecherThreadsBefore, browserThreadCpuSeconds(leecher.browserPid));
     for (const profile of profiles) await profile.stop(profileDir!);
     for (const trace of traces) await trace.stop(traceDir!);
     const serving = await seederTasks?.stop();
@@ -76,6 +78,7 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
       mbPerCpuS: bytes / 1e6 / download.chromiumCpuS,
       seederCpuS: download.browserCpuS[0],
       leecherCpuS: download.browserCpuS[1],
+      ...leecherThreads,
       leecherPeakJsHeapMiB: memory.peakJsHeapBytes / 2 ** 20,
       leecherPeakArrayBufferMiB: memory.peakArrayBufferBytes / 2 ** 20,
       leecherPeakHeapMiB: memory.peakTotalBytes / 2 ** 20,

@@ -1,5 +1,6 @@
 import { sizeLabel, MiB } from './context.ts';
 import type { BenchConfig } from './config.ts';
+import { threadMetric } from './cpu.ts';
 import { fixed, markdownTable, type Report } from './report.ts';
 
 /** The tables printed at the end of a run (Markdown, so they paste into docs/benchmarks.md). */
@@ -8,7 +9,8 @@ export function summarize(report: Report, config: BenchConfig): string {
   const m = (section: string, cfg: string, metric: string): number => report.median(section, cfg, metric);
 
   const rawConfigs = report.configs('raw');
-  const rawBest = rawConfigs.length > 0 ? Math.max(...rawConfigs.map((c) => m('raw', c, 'mbps'))) : NaN;
+  const rawBestConfig = rawConfigs.reduce<string | null>((best, c) => (best === null || m('raw', c, 'mbps') > m('raw', best, 'mbps') ? c : best), null);
+  const rawBest = rawBestConfig === null ? NaN : m('raw', rawBestConfig, 'mbps');
   if (rawConfigs.length > 0) {
     out.push('### 1. Raw data channel (64 MiB per run, 1 MB = 10^6 bytes)');
     out.push(
@@ -53,6 +55,16 @@ export function summarize(report: Report, config: BenchConfig): string {
     out.push(
       '(longest tasks: the worst over the runs; 0 = none reached 50 ms. Wall time from the longtask API, which includes waiting for a core; CPU time from a trace of the main thread)',
     );
+  }
+
+  const receivers = [
+    ...(rawBestConfig === null ? [] : [{ label: `raw receiver, ${rawBestConfig}`, section: 'raw', config: rawBestConfig, role: 'receiver' }]),
+    ...oneConfigs.map((c) => ({ label: `leecher, ${c}`, section: 'one-to-one', config: c, role: 'leecher' })),
+  ];
+  if (receivers.length > 0) {
+    out.push('### Where the receiving browser spends its CPU (CPU s per run, medians)');
+    out.push(threadTable(report, receivers));
+    out.push('(process type / thread name, as Linux keeps it; threads under 0.05 s left out)');
   }
 
   const swarmConfigs = report.configs('swarm');
@@ -164,6 +176,21 @@ function targets(report: Report, config: BenchConfig, rawBest: number): string {
   const firstPiece = Math.max(...sizes.map((s) => m(s, 'firstPieceMs')));
   rows.push(['link → first verified piece < 1 s (worst median over sizes)', `${fixed(firstPiece, 0)} ms`, verdict(firstPiece < 1000)]);
   return markdownTable(['target', 'measured', ''], rows);
+}
+
+/** One row per kind of thread any of `columns` spent CPU in, busiest first. */
+function threadTable(report: Report, columns: Array<{ label: string; section: string; config: string; role: string }>): string {
+  const seconds = (column: (typeof columns)[number], kind: string) => report.median(column.section, column.config, threadMetric(column.role, kind));
+  const kinds = new Set<string>();
+  for (const column of columns) {
+    const prefix = threadMetric(column.role, '');
+    for (const sample of report.samples.filter((s) => s.section === column.section && s.config === column.config)) {
+      for (const key of Object.keys(sample)) if (key.startsWith(prefix)) kinds.add(key.slice(prefix.length));
+    }
+  }
+  const busiest = (kind: string) => Math.max(...columns.map((c) => seconds(c, kind)).filter(Number.isFinite));
+  const rows = [...kinds].sort((a, b) => busiest(b) - busiest(a)).map((kind) => [kind, ...columns.map((c) => fixed(seconds(c, kind), 2))]);
+  return markdownTable(['thread', ...columns.map((c) => c.label)], rows);
 }
 
 function worst(report: Report, section: string, config: string, metric: string): number {
