@@ -24,8 +24,8 @@ export async function benchRawChannel(ctx: BenchContext, repeat: number): Promis
     for (let i = 0; i < sizes.length; i++) {
       const messageBytes = sizes[(i + repeat) % sizes.length];
       const bytes = Math.floor(ctx.config.rawBytes / messageBytes) * messageBytes;
-      const started = performance.now();
       const threadsBefore = browserThreadCpuSeconds(receiver.browserPid);
+      const started = performance.now();
       const { chromiumCpuS, browserCpuS } = await withCpu(() => sendOnce(sender, receiver, messageBytes, bytes), [
         sender.browserPid,
         receiver.browserPid,

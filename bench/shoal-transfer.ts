@@ -41,8 +41,8 @@ export async function benchOneToOne(ctx: BenchContext, app: BenchApp, bytes: num
     if (profileDir) profiles.push(await CpuProfile.start(await seeder.cdp(), profileName('seeder')));
     if (traceDir) traces.push(await ChromiumTrace.start(await seeder.cdp(), profileName('seeder')));
     const seederTasks = traceDir ? null : await MainThreadTasks.start(await seeder.cdp());
-    const started = performance.now();
     const leecherThreadsBefore = browserThreadCpuSeconds(leecher.browserPid);
+    const started = performance.now();
     let firstPieceMs = NaN;
     const download = await withCpu(async () => {
       await leecher.page.goto(share.link, { waitUntil: 'commit' });
