@@ -366,10 +366,11 @@ export class ShoalRuntime implements ShoalApp {
     const entry = this.held.get(swarmId) ?? null;
     if (entry) this.held.markStored(swarmId, stored);
     if (!this.seedFiles.has(swarmId) && entry?.record.origin === 'shared') {
-      const kept = await this.keptFiles(idb, entry.content);
+      const kept = await keptFiles(idb);
       // An earlier run of this swarm (stopped, then wanted again) may have got there first.
-      if (kept && !this.seedFiles.has(swarmId)) this.seedFiles.set(swarmId, kept);
-      else void kept?.store.destroy();
+      if (kept && !this.seedFiles.has(swarmId)) {
+        this.seedFiles.set(swarmId, { files: kept, store: servingStore(kept, entry.content), content: entry.content });
+      }
     }
     if (signal.aborted) return;
     const files = this.seedFiles.get(swarmId);
@@ -484,17 +485,6 @@ export class ShoalRuntime implements ShoalApp {
     await this.flushLibrary(transfer, swarmId);
   }
 
-  /** A share this browser made, served from the files it kept; null for anything stored as pieces. */
-  private async keptFiles(idb: IdbPieceStore, content: ShareContent): Promise<SeedFiles | null> {
-    try {
-      const files = await idb.keptFiles();
-      return files ? { files, store: servingStore(files, content), content } : null;
-    } catch (error) {
-      console.error(`shoal: cannot read the kept files of ${idb.dbName}`, error);
-      return null;
-    }
-  }
-
   private async flushLibrary(transfer: Transfer, swarmId: SwarmId): Promise<void> {
     try {
       await this.held.flush(swarmId);
@@ -593,6 +583,16 @@ async function heldStore(swarmId: SwarmId, content: ShareContent): Promise<Piece
   const idb = new IdbPieceStore(swarmId);
   const files = await idb.keptFiles();
   return files ? new FilePieceStore(files, content) : idb;
+}
+
+/** The files a share made in this browser kept; null for anything stored as pieces, or kept files that cannot be read. */
+async function keptFiles(idb: IdbPieceStore): Promise<Blob[] | null> {
+  try {
+    return (await idb.keptFiles()) ?? null;
+  } catch (error) {
+    console.error(`shoal: cannot read the kept files of ${idb.dbName}`, error);
+    return null;
+  }
 }
 
 /** The pieces of a swarm already in IndexedDB; none if they cannot be read (they are fetched again). */
